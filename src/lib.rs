@@ -1,0 +1,38 @@
+//! # volc-im
+//!
+//! A client for Volcengine's IM OpenAPI — first of all `P2PSendMessage` — that runs natively
+//! and, through WebAssembly, in every JavaScript runtime (browsers, Node, Workers).
+//!
+//! Data flows one way, one module per step:
+//! options/body validated ([`api`]) → request built ([`client`]) → signed ([`sign`]) →
+//! sent (`transport`, wasm only) → envelope parsed ([`api::envelope`]) → result or [`Error`].
+//!
+//! ```
+//! use volc_im::sign::{sign, Credentials, Scope, SignableRequest, SigningTime};
+//!
+//! let creds = Credentials {
+//!     access_key_id: "AKLTexample".into(),
+//!     secret_access_key: "secret".into(),
+//!     session_token: None,
+//! };
+//! let body = br#"{"AppId":666675}"#;
+//! let out = sign(
+//!     &SignableRequest {
+//!         method: "POST",
+//!         host: "rtc.volcengineapi.com",
+//!         path: "/",
+//!         query: &[("Action", "P2PSendMessage"), ("Version", "2020-12-01")],
+//!         headers: &[("Content-Type", "application/json")],
+//!         body,
+//!     },
+//!     &creds,
+//!     Scope { region: "cn-north-1", service: "rtc" },
+//!     SigningTime::from_unix_seconds(1_717_756_424),
+//! )
+//! .unwrap();
+//! assert_eq!(out.x_date, "20240607T103344Z");
+//! assert!(out.authorization.starts_with("HMAC-SHA256 Credential=AKLTexample/20240607/"));
+//! ```
+#![warn(missing_docs)]
+
+pub mod sign;
