@@ -35,4 +35,8 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod api;
+pub mod error;
 pub mod sign;
+
+pub use error::{Error, ErrorCode};

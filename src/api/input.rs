@@ -1,0 +1,172 @@
+//! A caller's input value as it arrived — JS value or JSON text — before validation.
+//!
+//! Validation rules depend on *how* a number arrived (a JS `number` loses digits above 2^53,
+//! a `BigInt` or a JSON integer literal does not), which `serde_json::Value` cannot tell;
+//! this enum keeps that, so one set of rules serves both the JS and the JSON-text paths.
+
+use serde_json::Value;
+
+/// 2^53 − 1, the largest integer a JS `number` holds exactly.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// One input value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// `undefined`, or not present.
+    Absent,
+    /// `null`.
+    Null,
+    /// A JS `number` (any, including NaN), or a JSON number that a JS `number` holds exactly.
+    Number(f64),
+    /// A JS `BigInt` within the int64 range.
+    BigInt(i64),
+    /// A JSON integer literal beyond 2^53 that fits int64: exact.
+    ExactInt(i64),
+    /// A `BigInt` or JSON integer outside int64, as decimal text.
+    OutOfRange(String),
+    /// A string.
+    Str(String),
+    /// A boolean.
+    Bool(bool),
+    /// An array.
+    List(Vec<Input>),
+    /// Bytes: a `Uint8Array` or `ArrayBuffer`.
+    Bytes(Vec<u8>),
+    /// A JS `Date`, as milliseconds since the epoch (NaN for an invalid date).
+    Date(f64),
+    /// A plain object's entries, in order.
+    Object(Entries),
+    /// Anything else (function, symbol, class instance...), by its type name.
+    Other(&'static str),
+}
+
+impl Input {
+    /// What this is, in JS words, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Absent => "undefined",
+            Self::Null => "null",
+            Self::Bytes(_) => "Uint8Array",
+            Self::Date(_) => "Date",
+            Self::Object(_) => "object",
+            Self::Number(_) => "number",
+            Self::BigInt(_) | Self::OutOfRange(_) => "bigint",
+            Self::ExactInt(_) => "number",
+            Self::Str(_) => "string",
+            Self::Bool(_) => "boolean",
+            Self::List(_) => "array",
+            Self::Other(t) => t,
+        }
+    }
+
+    /// Whether this is `undefined` or `null` (an optional field left out).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Self::Absent | Self::Null)
+    }
+
+    /// From a parsed JSON value (the JSON-text path).
+    pub fn from_json(v: &Value) -> Self {
+        match v {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::String(s) => Self::Str(s.clone()),
+            Value::Array(items) => Self::List(items.iter().map(Self::from_json).collect()),
+            Value::Object(map) => Self::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Self::from_json(v)))
+                    .collect(),
+            ),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    if (i as f64).abs() <= MAX_SAFE_INTEGER {
+                        Self::Number(i as f64)
+                    } else {
+                        Self::ExactInt(i)
+                    }
+                } else if let Some(u) = n.as_u64() {
+                    Self::OutOfRange(u.to_string())
+                } else {
+                    Self::Number(n.as_f64().unwrap_or(f64::NAN))
+                }
+            }
+        }
+    }
+}
+
+/// An object's entries in order, ready for validation.
+pub type Entries = Vec<(String, Input)>;
+
+/// The value under `key`, or [`Input::Absent`].
+pub fn get<'a>(entries: &'a Entries, key: &str) -> &'a Input {
+    entries
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or(&Input::Absent, |(_, v)| v)
+}
+
+/// Refuses keys not in `known`, naming the first unknown one and listing the known ones.
+pub fn reject_unknown(entries: &Entries, what: &str, known: &[&str]) -> Result<(), crate::Error> {
+    match entries.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        None => Ok(()),
+        Some((k, _)) => Err(crate::Error::invalid_argument(
+            [
+                what,
+                ": unknown field ",
+                &serde_json::to_string(k).unwrap_or_default(),
+                "; known fields are ",
+                &known.join(", "),
+            ]
+            .concat(),
+        )),
+    }
+}
+
+/// The entries of a JSON object; `Err` names what the text held instead.
+pub fn entries_from_json_text(text: &[u8]) -> Result<Entries, String> {
+    let value: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+    match value {
+        Value::Object(map) => Ok(map
+            .iter()
+            .map(|(k, v)| (k.clone(), Input::from_json(v)))
+            .collect()),
+        other => Err(["a JSON object is required, got ", json_type(&other)].concat()),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_numbers_keep_how_exact_they_are() {
+        let e = entries_from_json_text(
+            br#"{"a":5,"b":7221856821303361536,"c":18446744073709551615,"d":1.5,"e":"7","f":null}"#,
+        )
+        .unwrap();
+        assert_eq!(e[0].1, Input::Number(5.0));
+        assert_eq!(e[1].1, Input::ExactInt(7_221_856_821_303_361_536));
+        assert_eq!(e[2].1, Input::OutOfRange("18446744073709551615".into()));
+        assert_eq!(e[3].1, Input::Number(1.5));
+        assert_eq!(e[4].1, Input::Str("7".into()));
+        assert_eq!(e[5].1, Input::Null);
+    }
+
+    #[test]
+    fn non_objects_are_refused() {
+        assert!(entries_from_json_text(b"[1]")
+            .unwrap_err()
+            .contains("an array"));
+        assert!(entries_from_json_text(b"{").is_err());
+    }
+}

@@ -1,0 +1,175 @@
+//! `P2PSendMessage`: the request (validated, int64-exact) and its result (spec:
+//! `P2PSendMessage.md`).
+
+use super::input::{get, reject_unknown, Entries, Input};
+use super::int64;
+use crate::Error;
+use serde::{Deserialize, Serialize};
+
+/// The OpenAPI action name.
+pub const ACTION: &str = "P2PSendMessage";
+
+/// The request body, exactly the spec's fields; ids serialise as bare JSON integers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct P2PSendMessageRequest {
+    /// Application id (int32).
+    #[serde(rename = "AppId")]
+    pub app_id: i32,
+    /// The sender's UserId; must be a member of the conversation.
+    #[serde(rename = "Sender")]
+    pub sender: i64,
+    /// The conversation.
+    #[serde(rename = "ConversationShortId")]
+    pub conversation_short_id: i64,
+    /// The app's message type (int32).
+    #[serde(rename = "MsgType")]
+    pub msg_type: i32,
+    /// Passed through untouched.
+    #[serde(rename = "Content")]
+    pub content: String,
+    /// When non-empty: only these users receive it, and `IgnoreUserIds` is not applied.
+    #[serde(
+        rename = "ReceiverUserId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receiver_user_id: Option<Vec<i64>>,
+    /// Users left out (applied only when `ReceiverUserId` is empty).
+    #[serde(
+        rename = "IgnoreUserIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignore_user_ids: Option<Vec<i64>>,
+}
+
+/// The request's field names, in the spec's order.
+pub const FIELDS: [&str; 7] = [
+    "AppId",
+    "Sender",
+    "ConversationShortId",
+    "MsgType",
+    "Content",
+    "ReceiverUserId",
+    "IgnoreUserIds",
+];
+
+impl P2PSendMessageRequest {
+    /// Validates a body given as entries (from a JS object or JSON text). Every problem is an
+    /// `InvalidArgument` naming the field; unknown fields are refused (a misspelt
+    /// `ReceiverUserIds` would otherwise silently send to everyone).
+    pub fn from_entries(entries: &Entries) -> Result<Self, Error> {
+        reject_unknown(entries, "body", &FIELDS)?;
+        let get = |name: &str| get(entries, name);
+        let content = match get("Content") {
+            Input::Str(s) => s.clone(),
+            Input::Absent | Input::Null => {
+                return Err(Error::invalid_argument("Content: is required (a string)"))
+            }
+            other => {
+                return Err(Error::invalid_argument(
+                    [
+                        "Content: expected a string, got ",
+                        other.type_name(),
+                        "; serialise structured content yourself (e.g. JSON.stringify)",
+                    ]
+                    .concat(),
+                ))
+            }
+        };
+        Ok(Self {
+            app_id: int64::int32("AppId", get("AppId"))?,
+            sender: int64::int64("Sender", get("Sender"))?,
+            conversation_short_id: int64::int64("ConversationShortId", get("ConversationShortId"))?,
+            msg_type: int64::int32("MsgType", get("MsgType"))?,
+            content,
+            receiver_user_id: int64::int64_list("ReceiverUserId", get("ReceiverUserId"))?,
+            ignore_user_ids: int64::int64_list("IgnoreUserIds", get("IgnoreUserIds"))?,
+        })
+    }
+
+    /// The exact JSON bytes to send and sign.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("plain struct serialises")
+    }
+}
+
+/// `Result` of a successful call: one entry per targeted user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct P2PSendMessageResult {
+    /// Per-user outcome.
+    #[serde(rename = "P2PResult", default)]
+    pub p2p_result: Vec<P2PResult>,
+}
+
+/// One user's outcome. `NOT_ONLINE` is data, not an error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct P2PResult {
+    /// The receiver.
+    #[serde(rename = "UserId")]
+    pub user_id: i64,
+    /// `SUCCESS` (received) or `NOT_ONLINE`; kept as sent (open string).
+    #[serde(rename = "Code", default)]
+    pub code: String,
+    /// `Android`, `Web`, `IOS`, `Default`...; kept as sent (open string).
+    #[serde(rename = "DevicePlatform", default)]
+    pub device_platform: String,
+}
+
+/// Names of int64 fields in P2PSendMessage requests and results.
+pub const INT64_FIELDS: [&str; 5] = [
+    "Sender",
+    "ConversationShortId",
+    "ReceiverUserId",
+    "IgnoreUserIds",
+    "UserId",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::input::entries_from_json_text;
+
+    #[test]
+    fn json_text_round_trip_is_exact() {
+        let text = br#"{"AppId":666675,"Sender":"9223372036854775807","ConversationShortId":7221856821303361536,"MsgType":10013,"Content":"{\"a\":1}","ReceiverUserId":[-9223372036854775808,"9007199254740993"],"IgnoreUserIds":[]}"#;
+        let req =
+            P2PSendMessageRequest::from_entries(&entries_from_json_text(text).unwrap()).unwrap();
+        assert_eq!(
+            String::from_utf8(req.to_json()).unwrap(),
+            r#"{"AppId":666675,"Sender":9223372036854775807,"ConversationShortId":7221856821303361536,"MsgType":10013,"Content":"{\"a\":1}","ReceiverUserId":[-9223372036854775808,9007199254740993],"IgnoreUserIds":[]}"#
+        );
+    }
+
+    #[test]
+    fn missing_unknown_and_wrong_fields_are_named() {
+        let e = |t: &str| {
+            P2PSendMessageRequest::from_entries(&entries_from_json_text(t.as_bytes()).unwrap())
+                .unwrap_err()
+                .message
+        };
+        let ok = r#""AppId":1,"Sender":1,"ConversationShortId":1,"MsgType":1"#;
+        assert!(e(&format!("{{{ok}}}")).starts_with("Content: is required"));
+        assert!(e(&format!("{{{ok},\"Content\":{{}}}}"))
+            .starts_with("Content: expected a string, got object"));
+        assert!(e(&format!(
+            "{{{ok},\"Content\":\"\",\"ReceiverUserIds\":[1]}}"
+        ))
+        .contains("body: unknown field \"ReceiverUserIds\""));
+        assert!(e(r#"{"Content":"x"}"#).starts_with("AppId: is required"));
+        assert!(e(&format!(
+            "{{{ok},\"Content\":\"x\",\"ReceiverUserId\":\"1,2\"}}"
+        ))
+        .starts_with("ReceiverUserId: expected an array"));
+    }
+
+    #[test]
+    fn result_decodes_open_strings_and_exact_ids() {
+        let r: P2PSendMessageResult = serde_json::from_str(
+            r#"{"P2PResult":[{"UserId":9223372036854775807,"Code":"Success","DevicePlatform":"Web","Extra":1}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.p2p_result[0].user_id, i64::MAX);
+        assert_eq!(r.p2p_result[0].code, "Success");
+    }
+}

@@ -1,0 +1,177 @@
+//! One error type for every failure: client-side (`InvalidArgument`, `Timeout`, ...) or the
+//! vendor's own `Code`, with `CodeN`, `RequestId`, HTTP status and whether a retry is safe.
+//!
+//! It never holds a secret: messages are written from field names and offending *inputs*, and
+//! credentials are never among the inputs quoted.
+
+use std::fmt;
+
+/// What kind of failure this is. Vendor codes pass through unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The caller passed something that cannot be sent; nothing was sent.
+    InvalidArgument,
+    /// The per-attempt timeout fired.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+    /// `fetch` failed: no HTTP response was received.
+    NetworkError,
+    /// A reply that is not a Volcengine envelope (HTML, empty, malformed JSON, no `Result`).
+    InvalidResponse,
+    /// `ResponseMetadata.Error.Code` as the server sent it, e.g. `SignatureDoesNotMatch`.
+    Vendor(String),
+}
+
+impl ErrorCode {
+    /// The code as a string, as JavaScript sees it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidArgument => "InvalidArgument",
+            Self::Timeout => "Timeout",
+            Self::Aborted => "Aborted",
+            Self::NetworkError => "NetworkError",
+            Self::InvalidResponse => "InvalidResponse",
+            Self::Vendor(code) => code,
+        }
+    }
+}
+
+/// Vendor codes after which the request certainly was not processed, so a retry cannot
+/// deliver a message twice (signing.md, "Retries").
+const RETRYABLE_VENDOR_CODES: [&str; 3] = [
+    "FlowLimitExceeded",
+    "ServiceUnavailableTemp",
+    "FailToConnect",
+];
+
+/// A failure, with everything the vendor told us about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// The code; see [`ErrorCode`].
+    pub code: ErrorCode,
+    /// What happened and, for `InvalidArgument`, which field and how to fix it.
+    pub message: String,
+    /// `ResponseMetadata.Error.CodeN`, when the server sent one.
+    pub code_n: Option<i64>,
+    /// `ResponseMetadata.RequestId`, when the server sent one.
+    pub request_id: Option<String>,
+    /// The HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// The OpenAPI action, e.g. `P2PSendMessage`.
+    pub action: Option<String>,
+    /// Whether the request certainly was not processed, so retrying it is safe.
+    pub retryable: bool,
+}
+
+impl Error {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            code_n: None,
+            request_id: None,
+            status: None,
+            action: None,
+            retryable: false,
+        }
+    }
+
+    /// A bad input; `message` names the field and says what to pass instead.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidArgument, message)
+    }
+
+    /// A reply we cannot read as an envelope.
+    pub fn invalid_response(status: u16, message: impl Into<String>) -> Self {
+        Self {
+            status: Some(status),
+            ..Self::new(ErrorCode::InvalidResponse, message)
+        }
+    }
+
+    /// The per-attempt timeout fired after `ms` milliseconds.
+    pub fn timeout(ms: u32) -> Self {
+        let mut m = String::from("no response within timeoutMs = ");
+        m.push_str(&ms.to_string());
+        m.push_str(" ms");
+        Self::new(ErrorCode::Timeout, m)
+    }
+
+    /// The caller aborted the call.
+    pub fn aborted() -> Self {
+        Self::new(ErrorCode::Aborted, "the call was aborted by its signal")
+    }
+
+    /// `fetch` rejected; `detail` is the runtime's own message.
+    pub fn network(detail: &str) -> Self {
+        Self::new(
+            ErrorCode::NetworkError,
+            ["network error: ", detail].concat(),
+        )
+    }
+
+    /// The vendor's `ResponseMetadata.Error`.
+    pub fn vendor(code: &str, code_n: Option<i64>, message: &str) -> Self {
+        Self {
+            retryable: RETRYABLE_VENDOR_CODES.contains(&code),
+            code_n,
+            ..Self::new(ErrorCode::Vendor(code.to_owned()), message)
+        }
+    }
+
+    /// Attaches the action the error belongs to.
+    pub fn with_action(mut self, action: &str) -> Self {
+        self.action = Some(action.to_owned());
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code.as_str())?;
+        f.write_str(": ")?;
+        f.write_str(&self.message)?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status}")?;
+            if let Some(id) = &self.request_id {
+                write!(f, ", RequestId {id}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<crate::sign::SignError> for Error {
+    fn from(e: crate::sign::SignError) -> Self {
+        Self::invalid_argument(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_not_processed_vendor_codes_are_retryable() {
+        assert!(Error::vendor("FlowLimitExceeded", Some(100018), "x").retryable);
+        assert!(Error::vendor("ServiceUnavailableTemp", None, "x").retryable);
+        assert!(!Error::vendor("InternalServiceTimeout", None, "x").retryable);
+        assert!(!Error::vendor("SignatureDoesNotMatch", Some(100010), "x").retryable);
+        assert!(!Error::timeout(10).retryable);
+    }
+
+    #[test]
+    fn display_has_code_status_and_request_id() {
+        let mut e = Error::vendor("SignatureDoesNotMatch", Some(100010), "bad sig");
+        e.status = Some(401);
+        e.request_id = Some("RID".into());
+        assert_eq!(
+            e.to_string(),
+            "SignatureDoesNotMatch: bad sig (HTTP 401, RequestId RID)"
+        );
+    }
+}
