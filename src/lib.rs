@@ -40,3 +40,5 @@ pub mod error;
 pub mod sign;
 
 pub use error::{Error, ErrorCode};
+pub mod client;
+pub mod url;

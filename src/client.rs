@@ -1,0 +1,582 @@
+//! Everything about a call that is not I/O: validated client options, the request to send
+//! (URL, headers, body — signed), and `signRequest`'s inputs. Time comes in as an argument.
+
+use crate::api::input::{get, reject_unknown, Entries, Input};
+use crate::api::IM_SERVICE;
+use crate::sign::{self, Credentials, Scope, SignableRequest, SigningTime};
+use crate::url::Url;
+use crate::Error;
+
+/// How int64 values come back to JavaScript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Int64Mode {
+    /// As decimal strings (default: survives `JSON.stringify`).
+    String,
+    /// As `BigInt`.
+    BigInt,
+}
+
+/// Default per-attempt timeout, as the official clients use.
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// Default region.
+pub const DEFAULT_REGION: &str = "cn-north-1";
+
+/// The IM endpoint for a region (signing.md, "IM endpoints").
+pub fn default_endpoint(region: &str) -> Option<&'static str> {
+    match region {
+        "cn-north-1" => Some("https://rtc.volcengineapi.com"),
+        "ap-southeast-1" => Some("https://open-ap-singapore-1.volcengineapi.com"),
+        _ => None,
+    }
+}
+
+/// Client options (`new ImClient({...})`), validated.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Credentials (Debug redacts the secret).
+    pub credentials: Credentials,
+    /// The region the endpoint belongs to.
+    pub region: String,
+    /// The region put into the credential scope.
+    pub signing_region: String,
+    /// Where requests go.
+    pub endpoint: Url,
+    /// Per-attempt timeout.
+    pub timeout_ms: u32,
+    /// How int64 comes back.
+    pub int64: Int64Mode,
+}
+
+/// Option names `ImClient` takes.
+pub const CLIENT_OPTIONS: [&str; 9] = [
+    "accessKeyId",
+    "secretAccessKey",
+    "sessionToken",
+    "region",
+    "endpoint",
+    "signingRegion",
+    "timeoutMs",
+    "fetch",
+    "int64",
+];
+
+fn invalid(field: &str, what: &str) -> Error {
+    Error::invalid_argument([field, ": ", what].concat())
+}
+
+/// A required non-empty string; the message never quotes the value (it may be a secret).
+fn required_string(entries: &Entries, field: &str) -> Result<String, Error> {
+    match get(entries, field) {
+        Input::Str(s) if !s.is_empty() => Ok(s.clone()),
+        Input::Str(_) => Err(invalid(field, "must not be empty")),
+        other if other.is_absent() => Err(invalid(field, "is required (a string)")),
+        other => Err(invalid(
+            field,
+            &["expected a string, got ", other.type_name()].concat(),
+        )),
+    }
+}
+
+fn optional_string(entries: &Entries, field: &str) -> Result<Option<String>, Error> {
+    match get(entries, field) {
+        other if other.is_absent() => Ok(None),
+        _ => required_string(entries, field).map(Some),
+    }
+}
+
+/// `timeoutMs`-like options: an integer number of milliseconds in `1..=max`.
+pub fn millis(entries: &Entries, field: &str, default: u32, max: u32) -> Result<u32, Error> {
+    match get(entries, field) {
+        other if other.is_absent() => Ok(default),
+        Input::Number(n) if n.fract() == 0.0 && *n >= 1.0 && *n <= f64::from(max) => Ok(*n as u32),
+        Input::Number(_) => Err(invalid(
+            field,
+            &[
+                "must be an integer number of milliseconds from 1 to ",
+                &max.to_string(),
+            ]
+            .concat(),
+        )),
+        other => Err(invalid(
+            field,
+            &["expected a number, got ", other.type_name()].concat(),
+        )),
+    }
+}
+
+impl ClientConfig {
+    /// Validates `new ImClient(options)`.
+    pub fn from_entries(entries: &Entries) -> Result<Self, Error> {
+        reject_unknown(entries, "options", &CLIENT_OPTIONS)?;
+        let credentials = Credentials {
+            access_key_id: required_string(entries, "accessKeyId")?,
+            secret_access_key: required_string(entries, "secretAccessKey")?,
+            session_token: optional_string(entries, "sessionToken")?,
+        };
+        if credentials
+            .access_key_id
+            .bytes()
+            .any(|b| b <= b' ' || b == 0x7f || b == b'/' || b == b',')
+        {
+            return Err(invalid(
+                "accessKeyId",
+                "must not contain spaces, control characters, '/' or ','",
+            ));
+        }
+        let region =
+            optional_string(entries, "region")?.unwrap_or_else(|| DEFAULT_REGION.to_owned());
+        let signing_region =
+            optional_string(entries, "signingRegion")?.unwrap_or_else(|| region.clone());
+        let endpoint_text = match optional_string(entries, "endpoint")? {
+            Some(e) => e,
+            None => default_endpoint(&region)
+                .ok_or_else(|| {
+                    invalid(
+                        "endpoint",
+                        &[
+                            "is required for region ",
+                            &serde_json::to_string(&region).unwrap_or_default(),
+                            " (known regions: cn-north-1, ap-southeast-1)",
+                        ]
+                        .concat(),
+                    )
+                })?
+                .to_owned(),
+        };
+        let endpoint = Url::parse("endpoint", &endpoint_text)?;
+        if !(endpoint.path.is_empty() || endpoint.path == "/") || !endpoint.query.is_empty() {
+            return Err(invalid(
+                "endpoint",
+                "must be a base URL with no path or query, e.g. http://127.0.0.1:8780",
+            ));
+        }
+        let timeout_ms = millis(entries, "timeoutMs", DEFAULT_TIMEOUT_MS, i32::MAX as u32)?;
+        let int64 = match get(entries, "int64") {
+            v if v.is_absent() => Int64Mode::String,
+            Input::Str(s) if s == "string" => Int64Mode::String,
+            Input::Str(s) if s == "bigint" => Int64Mode::BigInt,
+            _ => return Err(invalid("int64", "must be \"string\" or \"bigint\"")),
+        };
+        match get(entries, "fetch") {
+            v if v.is_absent() => {}
+            Input::Other("function") => {}
+            other => {
+                return Err(invalid(
+                    "fetch",
+                    &["expected a function, got ", other.type_name()].concat(),
+                ))
+            }
+        }
+        let config = Self {
+            credentials,
+            region,
+            signing_region,
+            endpoint,
+            timeout_ms,
+            int64,
+        };
+        // Sign a dummy request once so bad regions/keys fail here, not on the first call.
+        config.prepare(
+            "P2PSendMessage",
+            crate::api::IM_VERSION,
+            Vec::new(),
+            SigningTime::from_unix_seconds(0),
+        )?;
+        Ok(config)
+    }
+
+    /// Builds and signs `POST /?Action={action}&Version={version}` with a JSON `body`.
+    pub fn prepare(
+        &self,
+        action: &str,
+        version: &str,
+        body: Vec<u8>,
+        now: SigningTime,
+    ) -> Result<PreparedRequest, Error> {
+        check_word("action", action, false)?;
+        check_word("version", version, true)?;
+        let query = [("Action", action), ("Version", version)];
+        let content_headers = [
+            ("Accept", "application/json"),
+            ("Content-Type", "application/json"),
+        ];
+        let out = sign::sign(
+            &SignableRequest {
+                method: "POST",
+                host: &self.endpoint.authority,
+                path: "/",
+                query: &query,
+                headers: &content_headers,
+                body: &body,
+            },
+            &self.credentials,
+            Scope {
+                region: &self.signing_region,
+                service: IM_SERVICE,
+            },
+            now,
+        )?;
+        let mut headers: Vec<(&'static str, String)> = content_headers
+            .iter()
+            .map(|(k, v)| (*k, (*v).to_owned()))
+            .collect();
+        headers.extend(out.headers().map(|(k, v)| (k, v.to_owned())));
+        Ok(PreparedRequest {
+            url: self.endpoint.with_canonical("/", &out.canonical_query),
+            headers,
+            body,
+        })
+    }
+}
+
+fn check_word(field: &str, value: &str, dashes: bool) -> Result<(), Error> {
+    if !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || (dashes && b == b'-'))
+    {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            &[
+                serde_json::to_string(value).unwrap_or_default().as_str(),
+                if dashes {
+                    " must be letters, digits and '-', e.g. \"2020-12-01\""
+                } else {
+                    " must be an action name of letters and digits, e.g. \"P2PSendMessage\""
+                },
+            ]
+            .concat(),
+        ))
+    }
+}
+
+/// A signed request, ready for `fetch`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedRequest {
+    /// Absolute URL whose query is the canonical query that was signed.
+    pub url: String,
+    /// Every header to send.
+    pub headers: Vec<(&'static str, String)>,
+    /// The exact body bytes that were signed.
+    pub body: Vec<u8>,
+}
+
+/// `signRequest`'s option names.
+pub const SIGN_REQUEST_OPTIONS: [&str; 10] = [
+    "method",
+    "url",
+    "headers",
+    "body",
+    "accessKeyId",
+    "secretAccessKey",
+    "sessionToken",
+    "region",
+    "service",
+    "date",
+];
+
+/// What `signRequest` returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// The URL to send (canonical path and query).
+    pub url: String,
+    /// The caller's headers plus `X-Date`, `X-Content-Sha256`, `Authorization` and
+    /// `X-Security-Token` (a caller's value for any of these is replaced).
+    pub headers: Vec<(String, String)>,
+    /// The signer's intermediates.
+    pub signing: sign::SigningOutput,
+}
+
+/// `signRequest({...})`: validates and signs; `now_ms` is used when `date` is absent.
+pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Error> {
+    reject_unknown(entries, "options", &SIGN_REQUEST_OPTIONS)?;
+    let method = required_string(entries, "method")?;
+    let url = Url::parse("url", &required_string(entries, "url")?)?;
+    let mut headers: Vec<(String, String)> = Vec::new();
+    match get(entries, "headers") {
+        v if v.is_absent() => {}
+        Input::Object(pairs) => {
+            for (k, v) in pairs {
+                match v {
+                    Input::Str(s) => headers.push((k.clone(), s.clone())),
+                    other => {
+                        return Err(invalid(
+                            &[
+                                "headers[",
+                                &serde_json::to_string(k).unwrap_or_default(),
+                                "]",
+                            ]
+                            .concat(),
+                            &["expected a string, got ", other.type_name()].concat(),
+                        ))
+                    }
+                }
+            }
+        }
+        other => {
+            return Err(invalid(
+                "headers",
+                &["expected an object of strings, got ", other.type_name()].concat(),
+            ))
+        }
+    }
+    let body: Vec<u8> = match get(entries, "body") {
+        v if v.is_absent() => Vec::new(),
+        Input::Str(s) => s.clone().into_bytes(),
+        Input::Bytes(b) => b.clone(),
+        other => {
+            return Err(invalid(
+                "body",
+                &["expected a string or a Uint8Array, got ", other.type_name()].concat(),
+            ))
+        }
+    };
+    let credentials = Credentials {
+        access_key_id: required_string(entries, "accessKeyId")?,
+        secret_access_key: required_string(entries, "secretAccessKey")?,
+        session_token: optional_string(entries, "sessionToken")?,
+    };
+    let region = required_string(entries, "region")?;
+    let service = required_string(entries, "service")?;
+    let time = match get(entries, "date") {
+        v if v.is_absent() => SigningTime::from_unix_millis(now_ms),
+        Input::Date(ms) if ms.is_finite() => SigningTime::from_unix_millis(*ms),
+        Input::Date(_) => return Err(invalid("date", "is an Invalid Date")),
+        other => {
+            return Err(invalid(
+                "date",
+                &["expected a Date, got ", other.type_name()].concat(),
+            ))
+        }
+    };
+    let query: Vec<(&str, &str)> = url
+        .query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let signing = sign::sign(
+        &SignableRequest {
+            method: &method,
+            host: &url.authority,
+            path: &url.path,
+            query: &query,
+            headers: &header_refs,
+            body: &body,
+        },
+        &credentials,
+        Scope {
+            region: &region,
+            service: &service,
+        },
+        time,
+    )?;
+    let sent_url = url.with_canonical(
+        &sign::canonical::canonical_path(&url.path),
+        &signing.canonical_query,
+    );
+    headers.retain(|(k, _)| {
+        !signing
+            .headers()
+            .any(|(added, _)| added.eq_ignore_ascii_case(k))
+    });
+    headers.extend(signing.headers().map(|(k, v)| (k.to_owned(), v.to_owned())));
+    Ok(SignedRequest {
+        url: sent_url,
+        headers,
+        signing,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Input {
+        Input::Str(v.into())
+    }
+
+    fn base() -> Entries {
+        vec![
+            ("accessKeyId".into(), s("AKLTx")),
+            ("secretAccessKey".into(), s("top-secret-sk")),
+        ]
+    }
+
+    #[test]
+    fn defaults() {
+        let c = ClientConfig::from_entries(&base()).unwrap();
+        assert_eq!(c.region, "cn-north-1");
+        assert_eq!(c.signing_region, "cn-north-1");
+        assert_eq!(c.endpoint.authority, "rtc.volcengineapi.com");
+        assert_eq!(c.timeout_ms, 10_000);
+        assert_eq!(c.int64, Int64Mode::String);
+        let mut e = base();
+        e.push(("region".into(), s("ap-southeast-1")));
+        let c = ClientConfig::from_entries(&e).unwrap();
+        assert_eq!(
+            c.endpoint.authority,
+            "open-ap-singapore-1.volcengineapi.com"
+        );
+    }
+
+    #[test]
+    fn prepared_request_is_signed_and_exact() {
+        let mut e = base();
+        e.push(("endpoint".into(), s("http://127.0.0.1:8780")));
+        let c = ClientConfig::from_entries(&e).unwrap();
+        let p = c
+            .prepare(
+                "P2PSendMessage",
+                "2020-12-01",
+                b"{}".to_vec(),
+                SigningTime::from_unix_seconds(1_717_756_424),
+            )
+            .unwrap();
+        assert_eq!(
+            p.url,
+            "http://127.0.0.1:8780/?Action=P2PSendMessage&Version=2020-12-01"
+        );
+        let names: Vec<&str> = p.headers.iter().map(|h| h.0).collect();
+        assert_eq!(
+            names,
+            [
+                "Accept",
+                "Content-Type",
+                "X-Date",
+                "X-Content-Sha256",
+                "Authorization"
+            ]
+        );
+        assert!(p.headers[4]
+            .1
+            .contains("SignedHeaders=content-type;host;x-content-sha256;x-date,"));
+        assert!(c
+            .prepare(
+                "Bad Action",
+                "2020-12-01",
+                vec![],
+                SigningTime::from_unix_seconds(0)
+            )
+            .is_err());
+        assert!(c
+            .prepare("A", "2020/12", vec![], SigningTime::from_unix_seconds(0))
+            .is_err());
+    }
+
+    #[test]
+    fn option_errors_name_the_field_and_never_the_secret() {
+        let cases: Vec<(Entries, &str)> = vec![
+            (vec![], "accessKeyId: is required"),
+            (
+                vec![("accessKeyId".into(), s(""))],
+                "accessKeyId: must not be empty",
+            ),
+            (
+                vec![("accessKeyId".into(), Input::Number(1.0))],
+                "accessKeyId: expected a string, got number",
+            ),
+            (
+                vec![
+                    ("accessKeyId".into(), s("a b")),
+                    ("secretAccessKey".into(), s("x")),
+                ],
+                "accessKeyId: must not contain",
+            ),
+            (
+                vec![("accessKeyId".into(), s("a"))],
+                "secretAccessKey: is required",
+            ),
+            (
+                [base(), vec![("timeoutMs".into(), Input::Number(0.0))]].concat(),
+                "timeoutMs: must be an integer",
+            ),
+            (
+                [base(), vec![("timeoutMs".into(), s("5"))]].concat(),
+                "timeoutMs: expected a number",
+            ),
+            (
+                [base(), vec![("region".into(), s("eu-west-9"))]].concat(),
+                "endpoint: is required for region",
+            ),
+            (
+                [base(), vec![("endpoint".into(), s("ftp://x"))]].concat(),
+                "endpoint: ",
+            ),
+            (
+                [base(), vec![("endpoint".into(), s("http://x/path"))]].concat(),
+                "endpoint: must be a base URL",
+            ),
+            (
+                [base(), vec![("int64".into(), s("number"))]].concat(),
+                "int64: must be",
+            ),
+            (
+                [base(), vec![("fetch".into(), s("x"))]].concat(),
+                "fetch: expected a function",
+            ),
+            (
+                [base(), vec![("timeout".into(), Input::Number(5.0))]].concat(),
+                "options: unknown field \"timeout\"",
+            ),
+            (
+                [base(), vec![("signingRegion".into(), s("a/b"))]].concat(),
+                "region: must be",
+            ),
+            (
+                [base(), vec![("sessionToken".into(), s(""))]].concat(),
+                "sessionToken: must not be empty",
+            ),
+        ];
+        for (entries, want) in cases {
+            let e = ClientConfig::from_entries(&entries).unwrap_err();
+            assert!(
+                e.message.starts_with(want),
+                "want {want:?}, got {:?}",
+                e.message
+            );
+            assert!(!e.message.contains("top-secret-sk"));
+        }
+        assert!(
+            !format!("{:?}", ClientConfig::from_entries(&base()).unwrap())
+                .contains("top-secret-sk")
+        );
+    }
+
+    #[test]
+    fn sign_request_rewrites_url_and_merges_headers() {
+        let entries: Entries = vec![
+            ("method".into(), s("post")),
+            ("url".into(), s("https://rtc.volcengineapi.com/?Version=2020-12-01&Action=P2PSendMessage&Note=a+b")),
+            ("headers".into(), Input::Object(vec![("Content-Type".into(), s("application/json")), ("x-date".into(), s("old"))])),
+            ("body".into(), Input::Bytes(b"{}".to_vec())),
+            ("accessKeyId".into(), s("AK")),
+            ("secretAccessKey".into(), s("SK")),
+            ("sessionToken".into(), Input::Absent),
+            ("region".into(), s("cn-north-1")),
+            ("service".into(), s("rtc")),
+            ("date".into(), Input::Date(1_717_756_424_000.0)),
+        ];
+        let r = sign_request(&entries, 0.0).unwrap();
+        assert_eq!(
+            r.url,
+            "https://rtc.volcengineapi.com/?Action=P2PSendMessage&Note=a%20b&Version=2020-12-01"
+        );
+        let names: Vec<&str> = r.headers.iter().map(|h| h.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Type",
+                "X-Date",
+                "X-Content-Sha256",
+                "Authorization"
+            ]
+        );
+        assert_eq!(r.signing.x_date, "20240607T103344Z");
+    }
+}
