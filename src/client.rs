@@ -252,6 +252,64 @@ fn check_word(field: &str, value: &str, dashes: bool) -> Result<(), Error> {
     }
 }
 
+/// Per-call options: `p2pSendMessage(body, { signal })`, `call(action, body, { version,
+/// signal, int64Fields })`. The signal itself stays in the JS layer; here it is only allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallOptions {
+    /// API version, default `2020-12-01`.
+    pub version: String,
+    /// Response fields whose integers always come back as strings (or `BigInt`).
+    pub int64_fields: Vec<String>,
+}
+
+impl CallOptions {
+    /// Validates per-call options; `generic` is true for `call()` (which takes more keys).
+    pub fn from_entries(entries: &Entries, generic: bool) -> Result<Self, Error> {
+        let known: &[&str] = if generic {
+            &["version", "signal", "int64Fields"]
+        } else {
+            &["signal"]
+        };
+        reject_unknown(entries, "callOptions", known)?;
+        let version = optional_string(entries, "version")?
+            .unwrap_or_else(|| crate::api::IM_VERSION.to_owned());
+        check_word("version", &version, true)?;
+        let int64_fields = match get(entries, "int64Fields") {
+            v if v.is_absent() => Vec::new(),
+            Input::List(items) => items
+                .iter()
+                .map(|i| match i {
+                    Input::Str(s) if !s.is_empty() => Ok(s.clone()),
+                    _ => Err(invalid(
+                        "int64Fields",
+                        "must be an array of field names (strings)",
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => {
+                return Err(invalid(
+                    "int64Fields",
+                    "must be an array of field names (strings)",
+                ))
+            }
+        };
+        match get(entries, "signal") {
+            v if v.is_absent() => {}
+            Input::Other(_) => {}
+            other => {
+                return Err(invalid(
+                    "signal",
+                    &["expected an AbortSignal, got ", other.type_name()].concat(),
+                ))
+            }
+        }
+        Ok(Self {
+            version,
+            int64_fields,
+        })
+    }
+}
+
 /// A signed request, ready for `fetch`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PreparedRequest {

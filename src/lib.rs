@@ -42,3 +42,8 @@ pub mod sign;
 pub use error::{Error, ErrorCode};
 pub mod client;
 pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;

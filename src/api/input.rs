@@ -170,3 +170,77 @@ mod tests {
         assert!(entries_from_json_text(b"{").is_err());
     }
 }
+
+/// A generic body (`call()`) as JSON: like `JSON.stringify`, but `BigInt`s become exact JSON
+/// integers, and values that cannot be sent faithfully are refused (`path` names where).
+pub fn to_json_value(v: &Input, path: &str) -> Result<Value, crate::Error> {
+    let bad = |what: &str| crate::Error::invalid_argument([path, ": ", what].concat());
+    Ok(match v {
+        Input::Absent | Input::Null => Value::Null,
+        Input::Bool(b) => Value::Bool(*b),
+        Input::Str(s) => Value::String(s.clone()),
+        Input::BigInt(i) | Input::ExactInt(i) => Value::from(*i),
+        Input::OutOfRange(t) => return Err(bad(&[t, " is outside the int64 range"].concat())),
+        Input::Number(n) if !n.is_finite() => {
+            return Err(bad(&[&n.to_string(), " cannot be sent as JSON"].concat()))
+        }
+        Input::Number(n) if n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER => {
+            return Err(bad(&[
+                &n.to_string(),
+                " is not a safe integer; pass a BigInt or a decimal string",
+            ]
+            .concat()))
+        }
+        Input::Number(n) if n.fract() == 0.0 => Value::from(*n as i64),
+        Input::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+        Input::List(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| to_json_value(item, &[path, "[", &i.to_string(), "]"].concat()))
+                .collect::<Result<_, _>>()?,
+        ),
+        Input::Object(entries) => {
+            let mut map = serde_json::Map::new();
+            for (k, item) in entries {
+                if !matches!(item, Input::Absent) {
+                    map.insert(k.clone(), to_json_value(item, &[path, ".", k].concat())?);
+                }
+            }
+            Value::Object(map)
+        }
+        other => {
+            return Err(bad(
+                &["a ", other.type_name(), " cannot be sent as JSON"].concat()
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    #[test]
+    fn bigint_exact_unsafe_refused_undefined_dropped() {
+        let v = Input::Object(vec![
+            ("a".into(), Input::BigInt(i64::MAX)),
+            ("b".into(), Input::Absent),
+            (
+                "c".into(),
+                Input::List(vec![Input::Number(1.5), Input::Absent, Input::Number(2.0)]),
+            ),
+        ]);
+        assert_eq!(
+            serde_json::to_string(&to_json_value(&v, "body").unwrap()).unwrap(),
+            r#"{"a":9223372036854775807,"c":[1.5,null,2]}"#
+        );
+        let v = Input::Object(vec![("Id".into(), Input::Number(7221856821303362000.0))]);
+        assert!(to_json_value(&v, "body")
+            .unwrap_err()
+            .message
+            .starts_with("body.Id: 7221856821303362000 is not a safe"));
+        assert!(to_json_value(&Input::Number(f64::NAN), "body").is_err());
+        assert!(to_json_value(&Input::Other("function"), "body").is_err());
+    }
+}

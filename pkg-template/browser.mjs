@@ -1,0 +1,46 @@
+// Browser / bundler entry. The .wasm is fetched once, lazily; every method is async, so it
+// waits for it and users never call init(). Until the module has loaded, option errors of
+// `new ImClient()` surface on the first call instead of in the constructor.
+import init, * as wasm from "./volc_im.js";
+
+export { VolcError, isVolcError } from "./errors.js";
+
+let loaded = false;
+let loading;
+const load = () =>
+  (loading ??= init({ module_or_path: new URL("./volc_im_bg.wasm", import.meta.url) }).then(() => {
+    loaded = true;
+  }));
+
+export class ImClient {
+  #client;
+
+  constructor(options) {
+    const copy = options && typeof options === "object" ? { ...options } : options;
+    this.#client = loaded
+      ? Promise.resolve(new wasm.ImClient(copy))
+      : load().then(() => new wasm.ImClient(copy));
+    this.#client.catch(() => {}); // reported by the first call, not as an unhandled rejection
+  }
+
+  p2pSendMessage(body, options) {
+    return this.#client.then((c) => c.p2pSendMessage(body, options));
+  }
+
+  call(action, body, options) {
+    return this.#client.then((c) => c.call(action, body, options));
+  }
+
+  toString() {
+    return "ImClient {}";
+  }
+
+  toJSON() {
+    return {};
+  }
+}
+
+export async function signRequest(options) {
+  await load();
+  return wasm.signRequestSync(options);
+}

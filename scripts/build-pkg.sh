@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Assembles the npm package in pkg/: one optimised .wasm, the wasm-bindgen `web` glue, the
+# entries from pkg-template/, and a CommonJS build of the Node entry.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=pkg
+tmp=target/pkg-build
+rm -rf "$tmp" && mkdir -p "$tmp"
+
+cargo build -p volc-im --release --target wasm32-unknown-unknown
+wasm-bindgen --target web --no-typescript --out-dir "$tmp" target/wasm32-unknown-unknown/release/volc_im.wasm
+
+# Never Debian's wasm-opt (it miscompiles externref tables): the pinned npm binaryen.
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+  "$tmp/volc_im_bg.wasm" -o "$tmp/volc_im_bg.opt.wasm"
+
+rm -rf "$out" && mkdir -p "$out"
+cp "$tmp/volc_im_bg.opt.wasm" "$out/volc_im_bg.wasm"
+# The glue imports errors.js from a hashed snippets/ path; ship it beside the glue instead.
+snippet=$(cd "$tmp" && ls snippets/*/src/js/errors.js)
+sed "s#\./${snippet//\//\\/}#./errors.js#g" "$tmp/volc_im.js" > "$out/volc_im.js"
+grep -q "from './errors.js'" "$out/volc_im.js" || { echo "errors.js import not rewritten" >&2; exit 1; }
+cp src/js/errors.js "$out/errors.js"
+cp -r pkg-template/. "$out/"
+
+# CommonJS for require(): the Node entry bundled, import.meta.url mapped to this file's URL.
+node_modules/.bin/esbuild "$out/node.mjs" --bundle --platform=node --format=cjs --target=node18 \
+  --define:import.meta.url=__volc_im_url --inject:scripts/cjs-url-shim.js \
+  --log-level=warning --outfile="$out/index.cjs"
+
+echo "pkg/ built: $(wc -c < "$out/volc_im_bg.wasm") bytes of wasm"

@@ -1,0 +1,142 @@
+//! JS values in and out: translation only, no rules (the rules live in `api` and `client`).
+
+use crate::api::input::{Entries, Input, MAX_SAFE_INTEGER};
+use crate::client::Int64Mode;
+use js_sys::{Array, ArrayBuffer, BigInt, Date, Object, Reflect, Uint8Array};
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+
+const MAX_DEPTH: u32 = 64;
+
+/// A JS value as an [`Input`], keeping how numbers arrived (number vs BigInt).
+pub fn to_input(v: &JsValue) -> Input {
+    to_input_at(v, 0)
+}
+
+fn to_input_at(v: &JsValue, depth: u32) -> Input {
+    if v.is_undefined() {
+        return Input::Absent;
+    }
+    if v.is_null() {
+        return Input::Null;
+    }
+    if let Some(b) = v.as_bool() {
+        return Input::Bool(b);
+    }
+    if let Some(n) = v.as_f64() {
+        return Input::Number(n);
+    }
+    if let Some(s) = v.as_string() {
+        return Input::Str(s);
+    }
+    if v.is_bigint() {
+        return match i64::try_from(v.clone()) {
+            Ok(i) => Input::BigInt(i),
+            Err(_) => Input::OutOfRange(
+                v.unchecked_ref::<BigInt>()
+                    .to_string(10)
+                    .map(String::from)
+                    .unwrap_or_default(),
+            ),
+        };
+    }
+    if v.is_function() {
+        return Input::Other("function");
+    }
+    if v.is_symbol() {
+        return Input::Other("symbol");
+    }
+    if depth >= MAX_DEPTH {
+        return Input::Other("too deeply nested value");
+    }
+    if Array::is_array(v) {
+        let arr: &Array = v.unchecked_ref();
+        return Input::List(
+            arr.iter()
+                .map(|item| to_input_at(&item, depth + 1))
+                .collect(),
+        );
+    }
+    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+        return Input::Bytes(bytes.to_vec());
+    }
+    if let Some(buf) = v.dyn_ref::<ArrayBuffer>() {
+        return Input::Bytes(Uint8Array::new(buf).to_vec());
+    }
+    if let Some(d) = v.dyn_ref::<Date>() {
+        return Input::Date(d.get_time());
+    }
+    if v.is_object() && is_plain_object(v) {
+        return Input::Object(entries_at(v, depth));
+    }
+    Input::Other("class instance")
+}
+
+fn is_plain_object(v: &JsValue) -> bool {
+    let proto = Object::get_prototype_of(v);
+    proto.is_null() || Object::get_prototype_of(&proto).is_null()
+}
+
+fn entries_at(v: &JsValue, depth: u32) -> Entries {
+    Object::entries(v.unchecked_ref())
+        .iter()
+        .map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            (
+                pair.get(0).as_string().unwrap_or_default(),
+                to_input_at(&pair.get(1), depth + 1),
+            )
+        })
+        .collect()
+}
+
+/// A plain object's entries, or `None` when `v` is not a plain object.
+pub fn to_entries(v: &JsValue) -> Option<Entries> {
+    match to_input(v) {
+        Input::Object(entries) => Some(entries),
+        _ => None,
+    }
+}
+
+/// JSON to a JS value. Integers named in `int64_fields` (and inside arrays under them), and any
+/// integer beyond ±2^53, come back as strings or `BigInt`s instead of being rounded.
+pub fn to_js(v: &Value, int64_fields: &[&str], mode: Int64Mode) -> JsValue {
+    to_js_at(v, false, int64_fields, mode)
+}
+
+fn to_js_at(v: &Value, int64_here: bool, fields: &[&str], mode: Int64Mode) -> JsValue {
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Number(n) => {
+            let exact = |text: String, big: JsValue| match mode {
+                Int64Mode::String => JsValue::from_str(&text),
+                Int64Mode::BigInt => big,
+            };
+            if let Some(i) = n.as_i64() {
+                if int64_here || (i as f64).abs() > MAX_SAFE_INTEGER {
+                    return exact(i.to_string(), JsValue::from(i));
+                }
+                JsValue::from_f64(i as f64)
+            } else if let Some(u) = n.as_u64() {
+                exact(u.to_string(), JsValue::from(u))
+            } else {
+                JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|i| to_js_at(i, int64_here, fields, mode))
+            .collect::<Array>()
+            .into(),
+        Value::Object(map) => {
+            let obj = Object::new();
+            for (k, item) in map {
+                let js = to_js_at(item, fields.contains(&k.as_str()), fields, mode);
+                let _ = Reflect::set(&obj, &JsValue::from_str(k), &js);
+            }
+            obj.into()
+        }
+    }
+}

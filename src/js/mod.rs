@@ -1,0 +1,242 @@
+//! The JavaScript API (`#[wasm_bindgen]` exports): converts JS values, delegates to the Rust
+//! core, and turns Rust errors into `VolcError`s. No rules live here.
+
+pub mod convert;
+pub mod errors;
+
+use crate::api::envelope;
+use crate::api::input::{entries_from_json_text, to_json_value, Entries, Input};
+use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
+use crate::client::{self, CallOptions, ClientConfig};
+use crate::sign::SigningTime;
+use crate::transport::{self, AbortSignal};
+use crate::Error;
+use errors::Failure;
+use js_sys::{Function, Object, Promise, Reflect};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+fn reject(f: Failure) -> JsValue {
+    errors::to_js(&f)
+}
+
+fn now() -> SigningTime {
+    SigningTime::from_unix_millis(js_sys::Date::now())
+}
+
+fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    convert::to_entries(v).ok_or_else(|| {
+        Error::invalid_argument(
+            [
+                what,
+                ": expected an options object, got ",
+                convert::to_input(v).type_name(),
+            ]
+            .concat(),
+        )
+    })
+}
+
+/// A body given as a plain object or as JSON text (what a relay receives), as entries.
+fn body_entries(body: &JsValue) -> Result<Input, Error> {
+    match convert::to_input(body) {
+        Input::Str(text) => entries_from_json_text(text.as_bytes())
+            .map(Input::Object)
+            .map_err(|why| Error::invalid_argument(["body: not a JSON object: ", &why].concat())),
+        obj @ Input::Object(_) => Ok(obj),
+        other => Err(Error::invalid_argument(
+            [
+                "body: expected an object or JSON text, got ",
+                other.type_name(),
+            ]
+            .concat(),
+        )),
+    }
+}
+
+fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, Error> {
+    if !options.is_object() {
+        return Ok(None);
+    }
+    let s = Reflect::get(options, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
+    if s.is_undefined() || s.is_null() {
+        return Ok(None);
+    }
+    transport::as_abort_signal(&s)
+        .map(Some)
+        .ok_or_else(|| Error::invalid_argument("signal: expected an AbortSignal"))
+}
+
+/// A client for the IM OpenAPI. Options are validated here, so mistakes throw at once.
+#[wasm_bindgen(js_name = ImClient)]
+pub struct ImClient {
+    config: Rc<ClientConfig>,
+    fetch: Option<Function>,
+}
+
+#[wasm_bindgen(js_class = ImClient)]
+impl ImClient {
+    /// `new ImClient({ accessKeyId, secretAccessKey, ... })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<ImClient, JsValue> {
+        let entries = options_entries(&options, "options").map_err(|e| reject(e.into()))?;
+        let config = ClientConfig::from_entries(&entries).map_err(|e| reject(e.into()))?;
+        let fetch = Reflect::get(&options, &"fetch".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        Ok(ImClient {
+            config: Rc::new(config),
+            fetch,
+        })
+    }
+
+    /// `P2PSendMessage`: a pass-through message to the online members of a conversation.
+    #[wasm_bindgen(js_name = p2pSendMessage)]
+    pub fn p2p_send_message(&self, body: JsValue, options: JsValue) -> Promise {
+        let (config, fetch) = (self.config.clone(), self.fetch.clone());
+        future_to_promise(async move {
+            let run = async {
+                CallOptions::from_entries(&options_entries(&options, "callOptions")?, false)?;
+                let signal = signal_of(&options)?;
+                let Input::Object(entries) = body_entries(&body)? else {
+                    unreachable!()
+                };
+                let request = P2PSendMessageRequest::from_entries(&entries)?;
+                let ok = send(
+                    &config,
+                    fetch.as_ref(),
+                    p2p::ACTION,
+                    crate::api::IM_VERSION,
+                    request.to_json(),
+                    signal.as_ref(),
+                )
+                .await?;
+                let result: P2PSendMessageResult =
+                    serde_json::from_value(ok.result).map_err(|e| {
+                        let mut err = Error::invalid_response(
+                            200,
+                            ["Result is not a P2PSendMessage result: ", &e.to_string()].concat(),
+                        );
+                        err.request_id = Some(ok.metadata.request_id.clone());
+                        err.with_action(p2p::ACTION)
+                    })?;
+                let out = serde_json::json!({ "ResponseMetadata": ok.metadata, "Result": result });
+                Ok::<_, Failure>(convert::to_js(&out, &p2p::INT64_FIELDS, config.int64))
+            };
+            run.await.map_err(reject)
+        })
+    }
+
+    /// Any IM action: `call("GetConversationMarks", body, { version, signal, int64Fields })`.
+    pub fn call(&self, action: JsValue, body: JsValue, options: JsValue) -> Promise {
+        let (config, fetch) = (self.config.clone(), self.fetch.clone());
+        future_to_promise(async move {
+            let run = async {
+                let action = action.as_string().ok_or_else(|| {
+                    Error::invalid_argument("action: expected an action name (a string)")
+                })?;
+                let opts =
+                    CallOptions::from_entries(&options_entries(&options, "callOptions")?, true)?;
+                let signal = signal_of(&options)?;
+                let json = to_json_value(&body_entries(&body)?, "body")?;
+                let bytes = serde_json::to_vec(&json)
+                    .map_err(|e| Error::invalid_argument(e.to_string()))?;
+                let ok = send(
+                    &config,
+                    fetch.as_ref(),
+                    &action,
+                    &opts.version,
+                    bytes,
+                    signal.as_ref(),
+                )
+                .await?;
+                let fields: Vec<&str> = opts.int64_fields.iter().map(String::as_str).collect();
+                let out =
+                    serde_json::json!({ "ResponseMetadata": ok.metadata, "Result": ok.result });
+                Ok::<_, Failure>(convert::to_js(&out, &fields, config.int64))
+            };
+            run.await.map_err(reject)
+        })
+    }
+
+    /// Shows who the client is, never the secret.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        let c = &self.config;
+        [
+            "ImClient { accessKeyId: ",
+            &c.credentials.access_key_id,
+            ", region: ",
+            &c.region,
+            ", endpoint: ",
+            c.endpoint.scheme,
+            "://",
+            &c.endpoint.authority,
+            " }",
+        ]
+        .concat()
+    }
+
+    /// `JSON.stringify(client)`: the same public facts, never the secret.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json_js(&self) -> JsValue {
+        let c = &self.config;
+        let endpoint = [c.endpoint.scheme, "://", &c.endpoint.authority].concat();
+        let out = serde_json::json!({
+            "accessKeyId": c.credentials.access_key_id,
+            "region": c.region,
+            "endpoint": endpoint,
+        });
+        convert::to_js(&out, &[], c.int64)
+    }
+}
+
+/// One signed request sent and its envelope decoded.
+async fn send(
+    config: &ClientConfig,
+    fetch: Option<&Function>,
+    action: &str,
+    version: &str,
+    body: Vec<u8>,
+    signal: Option<&AbortSignal>,
+) -> Result<envelope::Success, Failure> {
+    let prepared = config.prepare(action, version, body, now())?;
+    let reply = transport::send(fetch, &prepared, config.timeout_ms, signal)
+        .await
+        .map_err(|mut f| {
+            f.error.action = Some(action.to_owned());
+            f
+        })?;
+    Ok(envelope::decode(action, reply.status, &reply.body)?)
+}
+
+/// `signRequest` (the entries wrap it in a Promise): the headers to add and the URL to send.
+#[wasm_bindgen(js_name = signRequestSync)]
+pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue, Error> {
+        let entries = options_entries(&options, "options")?;
+        let signed = client::sign_request(&entries, js_sys::Date::now())?;
+        let headers = Object::new();
+        for (k, v) in &signed.headers {
+            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+        }
+        let s = &signed.signing;
+        let out = Object::new();
+        for (k, v) in [
+            ("url", JsValue::from_str(&signed.url)),
+            ("headers", headers.into()),
+            ("signedHeaders", JsValue::from_str(&s.signed_headers)),
+            ("canonicalRequest", JsValue::from_str(&s.canonical_request)),
+            ("stringToSign", JsValue::from_str(&s.string_to_sign)),
+            ("signature", JsValue::from_str(&s.signature)),
+        ] {
+            let _ = Reflect::set(&out, &JsValue::from_str(k), &v);
+        }
+        Ok(out.into())
+    };
+    run().map_err(|e| reject(e.into()))
+}

@@ -1,0 +1,168 @@
+//! The only place that touches the network: one `fetch` of a prepared request, with a
+//! per-attempt timeout and the caller's `AbortSignal`. Uses the *global* `fetch`, looked up
+//! at call time (never `window()`, which does not exist in Node or Workers), or an injected one.
+
+use crate::client::PreparedRequest;
+use crate::js::errors::Failure;
+use crate::Error;
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    type FetchResponse;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &FetchResponse) -> u16;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &FetchResponse) -> FetchHeaders;
+    #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
+    fn array_buffer(this: &FetchResponse) -> Result<Promise, JsValue>;
+
+    type FetchHeaders;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &FetchHeaders, name: &str) -> Result<Option<String>, JsValue>;
+
+    #[derive(Clone)]
+    type AbortController;
+    #[wasm_bindgen(constructor)]
+    fn new() -> AbortController;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &AbortController) -> AbortSignal;
+    #[wasm_bindgen(method)]
+    fn abort(this: &AbortController);
+
+    /// A caller's `AbortSignal` (duck-typed: `aborted` + `addEventListener`).
+    pub type AbortSignal;
+    #[wasm_bindgen(method, getter)]
+    fn aborted(this: &AbortSignal) -> bool;
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    fn add_event_listener(this: &AbortSignal, kind: &str, f: &Function);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_event_listener(this: &AbortSignal, kind: &str, f: &Function);
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &Function, ms: u32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// What came back: status, the headers the client reads, and the body bytes.
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// The `Date` header, when the runtime lets us read it (clock-skew correction).
+    pub date: Option<String>,
+    /// The `Retry-After` header (throttling back-off).
+    pub retry_after: Option<String>,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+/// Whether `v` can serve as an `AbortSignal`.
+pub fn as_abort_signal(v: &JsValue) -> Option<AbortSignal> {
+    let has = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
+    let ok = v.is_object()
+        && has("aborted").is_some_and(|a| a.as_bool().is_some())
+        && has("addEventListener").is_some_and(|f| f.is_function());
+    ok.then(|| v.clone().unchecked_into())
+}
+
+/// Sends `req` once. Settles within `timeout_ms` (body included); leaves no timer or
+/// listener behind.
+pub async fn send(
+    fetch: Option<&Function>,
+    req: &PreparedRequest,
+    timeout_ms: u32,
+    signal: Option<&AbortSignal>,
+) -> Result<Reply, Failure> {
+    if signal.is_some_and(|s| s.aborted()) {
+        return Err(Error::aborted().into());
+    }
+    let fetch = match fetch {
+        Some(f) => f.clone(),
+        None => Reflect::get(&js_sys::global(), &JsValue::from_str("fetch"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(|| {
+                Error::network("this runtime has no global fetch; pass options.fetch")
+            })?,
+    };
+    let controller = AbortController::new();
+    let timed_out = Rc::new(Cell::new(false));
+    let on_timeout = {
+        let (controller, timed_out) = (controller.clone(), timed_out.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
+    let on_abort = {
+        let controller = controller.clone();
+        Closure::<dyn FnMut()>::new(move || controller.abort())
+    };
+    if let Some(s) = signal {
+        s.add_event_listener("abort", on_abort.as_ref().unchecked_ref());
+    }
+
+    let result = attempt(&fetch, req, &controller.signal()).await;
+
+    clear_timeout(&timer);
+    if let Some(s) = signal {
+        s.remove_event_listener("abort", on_abort.as_ref().unchecked_ref());
+    }
+    drop((on_timeout, on_abort));
+
+    result.map_err(|cause| {
+        let error = if timed_out.get() {
+            Error::timeout(timeout_ms)
+        } else if signal.is_some_and(|s| s.aborted()) {
+            Error::aborted()
+        } else {
+            let detail = Reflect::get(&cause, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "fetch failed".into());
+            Error::network(&detail)
+        };
+        Failure { error, cause }
+    })
+}
+
+async fn attempt(
+    fetch: &Function,
+    req: &PreparedRequest,
+    signal: &AbortSignal,
+) -> Result<Reply, JsValue> {
+    let headers = Object::new();
+    for (k, v) in &req.headers {
+        Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v))?;
+    }
+    let init = Object::new();
+    Reflect::set(&init, &"method".into(), &"POST".into())?;
+    Reflect::set(&init, &"headers".into(), &headers)?;
+    Reflect::set(
+        &init,
+        &"body".into(),
+        &Uint8Array::from(req.body.as_slice()),
+    )?;
+    Reflect::set(&init, &"signal".into(), signal)?;
+    let returned = fetch.call2(&js_sys::global(), &JsValue::from_str(&req.url), &init)?;
+    let response: FetchResponse = JsFuture::from(Promise::resolve(&returned))
+        .await?
+        .unchecked_into();
+    let status = response.status();
+    let response_headers = response.headers();
+    let date = response_headers.get("Date").ok().flatten();
+    let retry_after = response_headers.get("Retry-After").ok().flatten();
+    let body = JsFuture::from(response.array_buffer()?).await?;
+    Ok(Reply {
+        status,
+        date,
+        retry_after,
+        body: Uint8Array::new(&body).to_vec(),
+    })
+}
