@@ -23,6 +23,7 @@ sed "s#\./${snippet//\//\\/}#./errors.js#g" "$tmp/volc_im.js" > "$out/volc_im.js
 grep -q "from './errors.js'" "$out/volc_im.js" || { echo "errors.js import not rewritten" >&2; exit 1; }
 cp src/js/errors.js "$out/errors.js"
 cp -r pkg-template/. "$out/"
+cp "$out/index.d.ts" "$out/index.d.cts" # same declarations, read as CommonJS for require()
 
 # CommonJS for require(): the Node entry bundled, import.meta.url mapped to this file's URL.
 node_modules/.bin/esbuild "$out/node.mjs" --bundle --platform=node --format=cjs --target=node18 \

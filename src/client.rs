@@ -3,6 +3,7 @@
 
 use crate::api::input::{get, reject_unknown, Entries, Input};
 use crate::api::IM_SERVICE;
+use crate::error::quote;
 use crate::sign::{self, Credentials, Scope, SignableRequest, SigningTime};
 use crate::url::Url;
 use crate::Error;
@@ -135,7 +136,7 @@ impl ClientConfig {
                         "endpoint",
                         &[
                             "is required for region ",
-                            &serde_json::to_string(&region).unwrap_or_default(),
+                            &quote(&region),
                             " (known regions: cn-north-1, ap-southeast-1)",
                         ]
                         .concat(),
@@ -240,7 +241,7 @@ fn check_word(field: &str, value: &str, dashes: bool) -> Result<(), Error> {
         Err(invalid(
             field,
             &[
-                serde_json::to_string(value).unwrap_or_default().as_str(),
+                quote(value).as_str(),
                 if dashes {
                     " must be letters, digits and '-', e.g. \"2020-12-01\""
                 } else {
@@ -361,12 +362,7 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
                     Input::Str(s) => headers.push((k.clone(), s.clone())),
                     other => {
                         return Err(invalid(
-                            &[
-                                "headers[",
-                                &serde_json::to_string(k).unwrap_or_default(),
-                                "]",
-                            ]
-                            .concat(),
+                            &["headers[", &quote(k), "]"].concat(),
                             &["expected a string, got ", other.type_name()].concat(),
                         ))
                     }

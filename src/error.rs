@@ -6,6 +6,12 @@
 
 use std::fmt;
 
+/// `s` as a JSON string literal, for quoting user input in messages (cheaper in the `.wasm`
+/// than `{:?}`, which drags in Unicode tables).
+pub fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
 /// What kind of failure this is. Vendor codes pass through unchanged.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorCode {

@@ -3,6 +3,7 @@
 //! Hand-written because the `url` crate (with IDNA tables) would triple the `.wasm`, and the
 //! signer needs the *raw* path and query pairs (percent-decoded) anyway, which it re-encodes.
 
+use crate::error::quote;
 use crate::Error;
 
 /// A parsed absolute http(s) URL.
@@ -19,16 +20,7 @@ pub struct Url {
 }
 
 fn bad(field: &str, url: &str, why: &str) -> Error {
-    Error::invalid_argument(
-        [
-            field,
-            ": ",
-            &serde_json::to_string(url).unwrap_or_default(),
-            " is not a valid URL: ",
-            why,
-        ]
-        .concat(),
-    )
+    Error::invalid_argument([field, ": ", &quote(url), " is not a valid URL: ", why].concat())
 }
 
 fn hex_val(b: u8) -> Option<u8> {

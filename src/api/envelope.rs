@@ -4,8 +4,8 @@
 //! alone (a 200 can carry an error) and not by `CodeN` (signing.md, "Response envelope").
 
 use crate::Error;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// `ResponseMetadata` without `Error` (a successful response's metadata).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,13 +41,38 @@ pub struct VendorError {
     pub message: String,
 }
 
-/// A decoded successful response: metadata and the raw `Result`.
+/// A decoded successful response: metadata and the `Result`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Success {
+pub struct Success<R> {
     /// `ResponseMetadata`.
     pub metadata: ResponseMetadata,
-    /// `Result`, still generic; typed actions decode it further.
-    pub result: Value,
+    /// `Result`, decoded as `R` (`serde_json::Value` for a generic action).
+    pub result: R,
+}
+
+/// The wire shape, decoded straight from bytes (no intermediate `Value`: smaller `.wasm`).
+#[derive(Deserialize)]
+struct Raw<R> {
+    #[serde(rename = "ResponseMetadata")]
+    metadata: Option<RawMetadata>,
+    #[serde(rename = "Result")]
+    result: Option<R>,
+}
+
+#[derive(Deserialize)]
+struct RawMetadata {
+    #[serde(rename = "RequestId", default)]
+    request_id: String,
+    #[serde(rename = "Action", default)]
+    action: String,
+    #[serde(rename = "Version", default)]
+    version: String,
+    #[serde(rename = "Service", default)]
+    service: String,
+    #[serde(rename = "Region", default)]
+    region: String,
+    #[serde(rename = "Error", default)]
+    error: Option<VendorError>,
 }
 
 fn preview(body: &[u8]) -> String {
@@ -59,11 +84,7 @@ fn preview(body: &[u8]) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let mut out = [
-        "a body starting ",
-        &serde_json::to_string(clean.trim()).unwrap_or_default(),
-    ]
-    .concat();
+    let mut out = ["a body starting ", &crate::error::quote(clean.trim())].concat();
     if body.len() > 80 {
         out.push('…');
     }
@@ -72,8 +93,12 @@ fn preview(body: &[u8]) -> String {
 
 /// Decodes a response of `action` with HTTP `status` and `body` into a success or an error
 /// that carries `Code`, `CodeN`, `RequestId`, the status and the action.
-pub fn decode(action: &str, status: u16, body: &[u8]) -> Result<Success, Error> {
-    let not_envelope = |why: &str| {
+pub fn decode<R: DeserializeOwned>(
+    action: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<Success<R>, Error> {
+    let not_envelope = |why: &str, request_id: Option<String>| {
         let msg = [
             "HTTP ",
             &status.to_string(),
@@ -83,38 +108,56 @@ pub fn decode(action: &str, status: u16, body: &[u8]) -> Result<Success, Error> 
             why,
         ]
         .concat();
-        Error::invalid_response(status, msg).with_action(action)
+        let mut e = Error::invalid_response(status, msg).with_action(action);
+        e.request_id = request_id.filter(|id| !id.is_empty());
+        e
     };
-    let mut doc: Value =
-        serde_json::from_slice(body).map_err(|_| not_envelope("not a JSON Volcengine response"))?;
-    let Some(meta_value) = doc.get_mut("ResponseMetadata").map(Value::take) else {
-        return Err(not_envelope("no ResponseMetadata"));
+    let raw: Raw<R> = match serde_json::from_slice(body) {
+        Ok(raw) => raw,
+        // Not even the envelope, or a `Result` of another shape: find out which.
+        Err(typed_err) => {
+            let Ok(loose) = serde_json::from_slice::<Raw<IgnoredAny>>(body) else {
+                return Err(not_envelope("not a JSON Volcengine response", None));
+            };
+            let Some(meta) = loose.metadata else {
+                return Err(not_envelope("no ResponseMetadata", None));
+            };
+            if meta.error.is_none() {
+                let why = ["unexpected Result: ", &typed_err.to_string()].concat();
+                return Err(not_envelope(&why, Some(meta.request_id)));
+            }
+            Raw {
+                metadata: Some(meta),
+                result: None,
+            }
+        }
     };
-    let error = meta_value.get("Error").cloned();
-    let metadata: ResponseMetadata = serde_json::from_value(meta_value)
-        .map_err(|_| not_envelope("malformed ResponseMetadata"))?;
-    let request_id = Some(metadata.request_id.clone()).filter(|s| !s.is_empty());
-    if let Some(err_value) = error.filter(|e| !e.is_null()) {
-        let e: VendorError = serde_json::from_value(err_value)
-            .map_err(|_| not_envelope("malformed ResponseMetadata.Error"))?;
+    let Some(meta) = raw.metadata else {
+        return Err(not_envelope("no ResponseMetadata", None));
+    };
+    if let Some(e) = meta.error {
         let mut out = Error::vendor(&e.code, e.code_n, &e.message).with_action(action);
         out.status = Some(status);
-        out.request_id = request_id;
+        out.request_id = Some(meta.request_id).filter(|id| !id.is_empty());
         return Err(out);
     }
     if !(200..300).contains(&status) {
-        let mut out = not_envelope("an HTTP error without ResponseMetadata.Error");
-        out.request_id = request_id;
-        return Err(out);
+        return Err(not_envelope(
+            "an HTTP error without ResponseMetadata.Error",
+            Some(meta.request_id),
+        ));
     }
-    match doc.get_mut("Result").map(Value::take) {
-        Some(result) if !result.is_null() => Ok(Success { metadata, result }),
-        _ => {
-            let mut out = not_envelope("no Result");
-            out.request_id = request_id;
-            Err(out)
-        }
-    }
+    let Some(result) = raw.result else {
+        return Err(not_envelope("no Result", Some(meta.request_id)));
+    };
+    let metadata = ResponseMetadata {
+        request_id: meta.request_id,
+        action: meta.action,
+        version: meta.version,
+        service: meta.service,
+        region: meta.region,
+    };
+    Ok(Success { metadata, result })
 }
 
 #[cfg(test)]
@@ -124,7 +167,7 @@ mod tests {
 
     #[test]
     fn success() {
-        let s = decode(
+        let s = decode::<serde_json::Value>(
             "A",
             200,
             br#"{"ResponseMetadata":{"RequestId":"r1","Action":"A"},"Result":{"x":1}}"#,
@@ -136,7 +179,7 @@ mod tests {
 
     #[test]
     fn error_on_http_200_is_an_error() {
-        let e = decode("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2","Error":{"Code":"InvalidParam","CodeN":0,"Message":"bad"}}}"#).unwrap_err();
+        let e = decode::<serde_json::Value>("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2","Error":{"Code":"InvalidParam","CodeN":0,"Message":"bad"}}}"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::Vendor("InvalidParam".into()));
         assert_eq!(
             (e.code_n, e.status, e.request_id.as_deref()),
@@ -147,12 +190,26 @@ mod tests {
 
     #[test]
     fn non_2xx_keeps_structured_error() {
-        let e = decode("A", 401, br#"{"ResponseMetadata":{"RequestId":"r3","Error":{"Code":"SignatureDoesNotMatch","CodeN":100010,"Message":"m"}}}"#).unwrap_err();
+        let e = decode::<serde_json::Value>("A", 401, br#"{"ResponseMetadata":{"RequestId":"r3","Error":{"Code":"SignatureDoesNotMatch","CodeN":100010,"Message":"m"}}}"#).unwrap_err();
         assert_eq!(e.code.as_str(), "SignatureDoesNotMatch");
         assert_eq!((e.code_n, e.status), (Some(100010), Some(401)));
         assert!(!e.retryable);
-        let e = decode("A", 429, br#"{"ResponseMetadata":{"RequestId":"r","Error":{"Code":"FlowLimitExceeded","CodeN":100018,"Message":"m"}}}"#).unwrap_err();
+        let e = decode::<serde_json::Value>("A", 429, br#"{"ResponseMetadata":{"RequestId":"r","Error":{"Code":"FlowLimitExceeded","CodeN":100018,"Message":"m"}}}"#).unwrap_err();
         assert!(e.retryable);
+    }
+
+    #[test]
+    fn typed_result_of_the_wrong_shape_is_invalid_response_with_request_id() {
+        let body =
+            br#"{"ResponseMetadata":{"RequestId":"r9"},"Result":{"P2PResult":[{"UserId":"x"}]}}"#;
+        let e = decode::<crate::api::p2p::P2PSendMessageResult>("A", 200, body).unwrap_err();
+        assert_eq!(
+            (e.code, e.request_id.as_deref()),
+            (ErrorCode::InvalidResponse, Some("r9"))
+        );
+        let body = br#"{"ResponseMetadata":{"RequestId":"r8","Error":{"Code":"X","Message":"m"}},"Result":7}"#;
+        let e = decode::<crate::api::p2p::P2PSendMessageResult>("A", 400, body).unwrap_err();
+        assert_eq!(e.code.as_str(), "X");
     }
 
     #[test]
@@ -165,7 +222,7 @@ mod tests {
             (200, br#"{"ResponseMetadata":{"RequestId":"x"}}"#),
             (500, br#"{"ResponseMetadata":{"RequestId":"x"}}"#),
         ] {
-            let e = decode("A", status, body).unwrap_err();
+            let e = decode::<serde_json::Value>("A", status, body).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{body:?}");
             assert_eq!(e.status, Some(status));
             assert!(!e.retryable);

@@ -9,6 +9,32 @@ use serde_json::Value;
 /// 2^53 − 1, the largest integer a JS `number` holds exactly.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
+/// A JS number as JS would print it, for error messages. Avoids `f64`'s `Display`, whose
+/// float-formatting tables would add ~17 KB to the `.wasm`.
+pub fn show_number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else if n.fract() == 0.0 && n.abs() < 1e21 {
+        // JS prints the shortest round-trip digits padded with zeros: 7221856821303362000,
+        // not the exact binary value 7221856821303361536.
+        let short = serde_json::Number::from_f64(n).map_or_else(String::new, |x| x.to_string());
+        let (mantissa, exp) = short.split_once(['e', 'E']).unwrap_or((&short, "0"));
+        let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(0);
+        let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let frac_part = frac_part.trim_end_matches('0');
+        let mut digits = [int_part, frac_part].concat();
+        let zeros = exp - frac_part.len() as i32;
+        for _ in 0..zeros.max(0) {
+            digits.push('0');
+        }
+        digits
+    } else {
+        serde_json::Number::from_f64(n).map_or_else(String::new, |x| x.to_string())
+    }
+}
+
 /// One input value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
@@ -112,7 +138,7 @@ pub fn reject_unknown(entries: &Entries, what: &str, known: &[&str]) -> Result<(
             [
                 what,
                 ": unknown field ",
-                &serde_json::to_string(k).unwrap_or_default(),
+                &crate::error::quote(k),
                 "; known fields are ",
                 &known.join(", "),
             ]
@@ -163,6 +189,18 @@ mod tests {
     }
 
     #[test]
+    fn numbers_shown_as_js_shows_them() {
+        assert_eq!(show_number(7221856821303362000.0), "7221856821303362000");
+        assert_eq!(show_number(1.5), "1.5");
+        assert_eq!(show_number(-0.25), "-0.25");
+        assert_eq!(show_number(-9007199254740992.0), "-9007199254740992");
+        assert_eq!(show_number(5.0), "5");
+        assert_eq!(show_number(1e20), "100000000000000000000");
+        assert_eq!(show_number(f64::NAN), "NaN");
+        assert_eq!(show_number(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
     fn non_objects_are_refused() {
         assert!(entries_from_json_text(b"[1]")
             .unwrap_err()
@@ -182,11 +220,11 @@ pub fn to_json_value(v: &Input, path: &str) -> Result<Value, crate::Error> {
         Input::BigInt(i) | Input::ExactInt(i) => Value::from(*i),
         Input::OutOfRange(t) => return Err(bad(&[t, " is outside the int64 range"].concat())),
         Input::Number(n) if !n.is_finite() => {
-            return Err(bad(&[&n.to_string(), " cannot be sent as JSON"].concat()))
+            return Err(bad(&[&show_number(*n), " cannot be sent as JSON"].concat()))
         }
         Input::Number(n) if n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER => {
             return Err(bad(&[
-                &n.to_string(),
+                &show_number(*n),
                 " is not a safe integer; pass a BigInt or a decimal string",
             ]
             .concat()))

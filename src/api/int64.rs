@@ -4,15 +4,11 @@
 //! literal, or a `number` only when `Number.isSafeInteger`. int32: only an integral `number`
 //! in [−2^31, 2^31).
 
-use super::input::{Input, MAX_SAFE_INTEGER};
+use super::input::{show_number, Input, MAX_SAFE_INTEGER};
 use crate::Error;
 
 fn err(field: &str, what: &str) -> Error {
     Error::invalid_argument([field, ": ", what].concat())
-}
-
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// Parses a decimal int64 string: `^-?[0-9]{1,19}$` and within range, nothing else.
@@ -34,7 +30,7 @@ pub fn int64(field: &str, v: &Input) -> Result<i64, Error> {
     match v {
         Input::BigInt(i) | Input::ExactInt(i) => Ok(*i),
         Input::Number(n) => from_safe_number(*n).ok_or_else(|| {
-            let shown = if n.is_finite() { n.to_string() } else { js_number_text(*n) };
+            let shown = show_number(*n);
             if n.is_finite() && n.fract() == 0.0 {
                 err(field, &[&shown, " is not a safe integer; pass a BigInt or a decimal string"].concat())
             } else {
@@ -50,7 +46,7 @@ pub fn int64(field: &str, v: &Input) -> Result<i64, Error> {
             } else {
                 " is not a decimal integer (digits with an optional leading '-', no '+', spaces or exponent)"
             };
-            err(field, &[&quoted(s), why].concat())
+            err(field, &[&crate::error::quote(s), why].concat())
         }),
         Input::OutOfRange(text) => Err(err(
             field,
@@ -72,14 +68,10 @@ pub fn int32(field: &str, v: &Input) -> Result<i32, Error> {
         }
         Input::Number(n) if n.is_finite() && n.fract() == 0.0 => Err(err(
             field,
-            &[&n.to_string(), " is outside the int32 range"].concat(),
+            &[&show_number(*n), " is outside the int32 range"].concat(),
         )),
         Input::Number(n) => {
-            let shown = if n.is_finite() {
-                n.to_string()
-            } else {
-                js_number_text(*n)
-            };
+            let shown = show_number(*n);
             Err(err(field, &[&shown, " is not an integer"].concat()))
         }
         Input::ExactInt(i) => Err(err(
@@ -116,16 +108,6 @@ pub fn int64_list(field: &str, v: &Input) -> Result<Option<Vec<i64>>, Error> {
         out.push(id);
     }
     Ok(Some(out))
-}
-
-fn js_number_text(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n > 0.0 {
-        "Infinity".into()
-    } else {
-        "-Infinity".into()
-    }
 }
 
 #[cfg(test)]

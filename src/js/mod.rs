@@ -106,7 +106,7 @@ impl ImClient {
                     unreachable!()
                 };
                 let request = P2PSendMessageRequest::from_entries(&entries)?;
-                let ok = send(
+                let ok: envelope::Success<P2PSendMessageResult> = send(
                     &config,
                     fetch.as_ref(),
                     p2p::ACTION,
@@ -115,16 +115,8 @@ impl ImClient {
                     signal.as_ref(),
                 )
                 .await?;
-                let result: P2PSendMessageResult =
-                    serde_json::from_value(ok.result).map_err(|e| {
-                        let mut err = Error::invalid_response(
-                            200,
-                            ["Result is not a P2PSendMessage result: ", &e.to_string()].concat(),
-                        );
-                        err.request_id = Some(ok.metadata.request_id.clone());
-                        err.with_action(p2p::ACTION)
-                    })?;
-                let out = serde_json::json!({ "ResponseMetadata": ok.metadata, "Result": result });
+                let out =
+                    serde_json::json!({ "ResponseMetadata": ok.metadata, "Result": ok.result });
                 Ok::<_, Failure>(convert::to_js(&out, &p2p::INT64_FIELDS, config.int64))
             };
             run.await.map_err(reject)
@@ -145,7 +137,7 @@ impl ImClient {
                 let json = to_json_value(&body_entries(&body)?, "body")?;
                 let bytes = serde_json::to_vec(&json)
                     .map_err(|e| Error::invalid_argument(e.to_string()))?;
-                let ok = send(
+                let ok: envelope::Success<serde_json::Value> = send(
                     &config,
                     fetch.as_ref(),
                     &action,
@@ -196,14 +188,14 @@ impl ImClient {
 }
 
 /// One signed request sent and its envelope decoded.
-async fn send(
+async fn send<R: serde::de::DeserializeOwned>(
     config: &ClientConfig,
     fetch: Option<&Function>,
     action: &str,
     version: &str,
     body: Vec<u8>,
     signal: Option<&AbortSignal>,
-) -> Result<envelope::Success, Failure> {
+) -> Result<envelope::Success<R>, Failure> {
     let prepared = config.prepare(action, version, body, now())?;
     let reply = transport::send(fetch, &prepared, config.timeout_ms, signal)
         .await

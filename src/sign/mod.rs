@@ -8,6 +8,7 @@ pub mod canonical;
 pub mod key;
 pub mod time;
 
+use crate::error::quote;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -107,21 +108,31 @@ impl fmt::Display for SignError {
             Self::InvalidService => {
                 f.write_str("service: must be a non-empty string of letters, digits, '-', '_', '.'")
             }
-            Self::InvalidMethod(m) => write!(f, "method: {m:?} is not an HTTP method"),
-            Self::InvalidHost(h) => write!(f, "url: host {h:?} is not valid"),
-            Self::InvalidHeaderName(n) => write!(f, "headers: {n:?} is not a valid header name"),
-            Self::InvalidHeaderValue(n) => {
-                write!(
-                    f,
-                    "headers: the value of {n:?} contains a line break or NUL"
-                )
+            Self::InvalidMethod(m) => {
+                f.write_str(&["method: ", &quote(m), " is not an HTTP method"].concat())
             }
-            Self::DuplicateHeader(n) => {
-                write!(
-                    f,
-                    "headers: {n:?} is given more than once (names ignore case)"
-                )
+            Self::InvalidHost(h) => {
+                f.write_str(&["url: host ", &quote(h), " is not valid"].concat())
             }
+            Self::InvalidHeaderName(n) => {
+                f.write_str(&["headers: ", &quote(n), " is not a valid header name"].concat())
+            }
+            Self::InvalidHeaderValue(n) => f.write_str(
+                &[
+                    "headers: the value of ",
+                    &quote(n),
+                    " contains a line break or NUL",
+                ]
+                .concat(),
+            ),
+            Self::DuplicateHeader(n) => f.write_str(
+                &[
+                    "headers: ",
+                    &quote(n),
+                    " is given more than once (names ignore case)",
+                ]
+                .concat(),
+            ),
         }
     }
 }

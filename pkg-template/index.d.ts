@@ -1,0 +1,192 @@
+/** An int64 id: a BigInt, a decimal string (`/^-?[0-9]{1,19}$/`, within int64), or a
+ * `number` only when `Number.isSafeInteger` (larger numbers have already lost digits). */
+export type Int64Input = bigint | string | number;
+
+/** How int64 values come back: decimal strings (default) or BigInts. */
+export type Int64Mode = "string" | "bigint";
+
+/** Codes produced by the client itself. */
+export type ClientErrorCode = "InvalidArgument" | "Timeout" | "Aborted" | "NetworkError" | "InvalidResponse";
+
+/** The vendor's common and IM error codes (passed through unchanged). */
+export type VendorErrorCode =
+  | "MissingParameter"
+  | "MissingAuthenticationToken"
+  | "MissingRequestInfo"
+  | "MissingSignature"
+  | "InvalidTimestamp"
+  | "ServiceNotFound"
+  | "InvalidActionOrVersion"
+  | "InvalidAccessKey"
+  | "SignatureDoesNotMatch"
+  | "LackPolicy"
+  | "AccessDenied"
+  | "InternalError"
+  | "FailToConnect"
+  | "InternalServiceTimeout"
+  | "FlowLimitExceeded"
+  | "ServiceUnavailableTemp"
+  | "InvalidSecretToken"
+  | "JsonParsingError"
+  | "ConversationNotFound"
+  | "ParticipantNotInConversation"
+  | "InvalidParam"
+  | "AppNotFound"
+  | "AppStatusException"
+  | "NoAuth";
+
+/** Every code a `VolcError` can carry; other vendor codes also pass through as strings. */
+export type VolcErrorCode = ClientErrorCode | VendorErrorCode | (string & {});
+
+/** The one error class every failure rejects with. */
+export declare class VolcError extends Error {
+  readonly name: "VolcError";
+  /** Vendor code (e.g. `SignatureDoesNotMatch`) or a client code (e.g. `InvalidArgument`). */
+  readonly code: VolcErrorCode;
+  /** The vendor's numeric `CodeN`, when sent. */
+  readonly codeN?: number;
+  /** The vendor's `RequestId`, when a response arrived. */
+  readonly requestId?: string;
+  /** The HTTP status, when a response arrived. */
+  readonly status?: number;
+  /** The OpenAPI action, e.g. `P2PSendMessage`. */
+  readonly action?: string;
+  /** True only when the request certainly was not processed (safe to retry). */
+  readonly retryable: boolean;
+  readonly cause?: unknown;
+  toJSON(): {
+    name: "VolcError";
+    code: VolcErrorCode;
+    message: string;
+    codeN?: number;
+    requestId?: string;
+    status?: number;
+    action?: string;
+    retryable: boolean;
+  };
+}
+
+/** True for a `VolcError` from any copy of this package. */
+export declare function isVolcError(value: unknown): value is VolcError;
+
+/** A `fetch`-compatible function. */
+export type FetchLike = (input: string, init: {
+  method: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  signal: AbortSignal;
+}) => Promise<Response>;
+
+export interface ImClientOptions<M extends Int64Mode = Int64Mode> {
+  /** Access key id (`AKLT…`, or `AKTP…` with a session token). */
+  accessKeyId: string;
+  /** Secret access key. Never ship a long-term key to a browser. */
+  secretAccessKey: string;
+  /** STS session token, sent and signed as `X-Security-Token`. */
+  sessionToken?: string;
+  /** Region: `"cn-north-1"` (default) | `"ap-southeast-1"` | any string with `endpoint`. */
+  region?: "cn-north-1" | "ap-southeast-1" | (string & {});
+  /** Base URL, e.g. `"http://127.0.0.1:8780"`. Default: the region's IM endpoint. */
+  endpoint?: string;
+  /** Region in the credential scope, when it differs from `region`. Default: `region`. */
+  signingRegion?: string;
+  /** Per-attempt timeout in ms. Default 10000. */
+  timeoutMs?: number;
+  /** `fetch` to use. Default: the global `fetch`, looked up at call time. */
+  fetch?: FetchLike;
+  /** How int64 comes back. Default `"string"`. */
+  int64?: M;
+}
+
+export interface P2PSendMessageRequest {
+  AppId: number;
+  Sender: Int64Input;
+  ConversationShortId: Int64Input;
+  MsgType: number;
+  /** Passed through untouched: serialise structured content yourself. */
+  Content: string;
+  /** When non-empty: only these users receive it, and `IgnoreUserIds` is not applied. */
+  ReceiverUserId?: Int64Input[];
+  /** Users left out (only when `ReceiverUserId` is empty). */
+  IgnoreUserIds?: Int64Input[];
+}
+
+export interface ResponseMetadata {
+  RequestId: string;
+  Action: string;
+  Version: string;
+  Service: string;
+  Region: string;
+}
+
+/** `SUCCESS`: received; `NOT_ONLINE`: offline, not delivered (data, not an error). */
+export type P2PResultCode = "SUCCESS" | "NOT_ONLINE" | (string & {});
+export type DevicePlatform = "Android" | "Web" | "IOS" | "Default" | (string & {});
+
+export interface P2PResult<Id = string> {
+  UserId: Id;
+  Code: P2PResultCode;
+  DevicePlatform: DevicePlatform;
+}
+
+export interface P2PSendMessageResponse<Id = string> {
+  ResponseMetadata: ResponseMetadata;
+  Result: { P2PResult: P2PResult<Id>[] };
+}
+
+/** A JSON value as `call()` returns it (large integers as strings, or BigInts). */
+export type JsonValue = null | boolean | number | string | bigint | JsonValue[] | { [key: string]: JsonValue };
+/** A request body for `call()`: JSON, where BigInts are written as exact integers. */
+export type JsonInput = null | boolean | number | string | bigint | undefined | JsonInput[] | { [key: string]: JsonInput };
+
+export interface P2PCallOptions {
+  signal?: AbortSignal;
+}
+
+export interface CallOptions extends P2PCallOptions {
+  /** API version. Default `"2020-12-01"`. */
+  version?: string;
+  /** Response fields whose integers always come back as strings (or BigInts). */
+  int64Fields?: string[];
+}
+
+/** The id type results carry for an int64 mode. */
+export type Int64Of<M extends Int64Mode> = M extends "bigint" ? bigint : string;
+
+export declare class ImClient<M extends Int64Mode = "string"> {
+  constructor(options: ImClientOptions<M>);
+  /** Sends a pass-through message to the online members of a conversation. The body may also
+   * be JSON text (parsed int64-exact). Ids come back as strings (or BigInts with `int64: "bigint"`). */
+  p2pSendMessage(body: P2PSendMessageRequest | string, options?: P2PCallOptions): Promise<P2PSendMessageResponse<Int64Of<M>>>;
+  /** Any IM action, e.g. `call("GetConversationMarks", body)`. */
+  call(action: string, body: { [key: string]: JsonInput } | string, options?: CallOptions): Promise<{ ResponseMetadata: ResponseMetadata; Result: JsonValue }>;
+  toString(): string;
+}
+
+export interface SignRequestOptions {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  region: string;
+  service: string;
+  /** Signing time. Default: now. */
+  date?: Date;
+}
+
+export interface SignedRequest {
+  /** The URL to send: its query is the canonical query that was signed. */
+  url: string;
+  /** Your headers plus `X-Date`, `X-Content-Sha256`, `Authorization` (and `X-Security-Token`). */
+  headers: Record<string, string>;
+  signedHeaders: string;
+  canonicalRequest: string;
+  stringToSign: string;
+  signature: string;
+}
+
+/** Signs a request (Volcengine HMAC-SHA256) without sending it. */
+export declare function signRequest(options: SignRequestOptions): Promise<SignedRequest>;
