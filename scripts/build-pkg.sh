@@ -3,7 +3,6 @@
 # entries from pkg-template/, and a CommonJS build of the Node entry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=pkg
 tmp=target/pkg-build
 rm -rf "$tmp" && mkdir -p "$tmp"
 
@@ -15,7 +14,9 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-m
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$tmp/volc_im_bg.wasm" -o "$tmp/volc_im_bg.opt.wasm"
 
-rm -rf "$out" && mkdir -p "$out"
+# Assemble beside pkg/ and swap at the end, so pkg/ is never half-built.
+out=$tmp/pkg
+mkdir -p "$out"
 cp "$tmp/volc_im_bg.opt.wasm" "$out/volc_im_bg.wasm"
 # The glue imports errors.js from a hashed snippets/ path; ship it beside the glue instead.
 snippet=$(cd "$tmp" && ls snippets/*/src/js/errors.js)
@@ -30,4 +31,8 @@ node_modules/.bin/esbuild "$out/node.mjs" --bundle --platform=node --format=cjs 
   --define:import.meta.url=__volc_im_url --inject:scripts/cjs-url-shim.js \
   --log-level=warning --outfile="$out/index.cjs"
 
-echo "pkg/ built: $(wc -c < "$out/volc_im_bg.wasm") bytes of wasm"
+rm -rf pkg.old
+[ -d pkg ] && mv pkg pkg.old
+mv "$out" pkg
+rm -rf pkg.old
+echo "pkg/ built: $(wc -c < pkg/volc_im_bg.wasm) bytes of wasm"

@@ -6,6 +6,7 @@
 use crate::Error;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// `ResponseMetadata` without `Error` (a successful response's metadata).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +26,27 @@ pub struct ResponseMetadata {
     /// The region (often empty).
     #[serde(rename = "Region", default)]
     pub region: String,
+}
+
+impl ResponseMetadata {
+    /// `{"ResponseMetadata": self, "Result": result}` built directly (no `Serialize` round
+    /// trip, which would pull serde_json's value serializer into the `.wasm`).
+    pub fn envelope_with(&self, result: Value) -> Value {
+        let mut meta = Map::new();
+        for (k, v) in [
+            ("RequestId", &self.request_id),
+            ("Action", &self.action),
+            ("Version", &self.version),
+            ("Service", &self.service),
+            ("Region", &self.region),
+        ] {
+            meta.insert(k.to_owned(), Value::String(v.clone()));
+        }
+        let mut env = Map::new();
+        env.insert("ResponseMetadata".to_owned(), Value::Object(meta));
+        env.insert("Result".to_owned(), result);
+        Value::Object(env)
+    }
 }
 
 /// `ResponseMetadata.Error`.

@@ -102,6 +102,30 @@ pub struct P2PSendMessageResult {
     pub p2p_result: Vec<P2PResult>,
 }
 
+impl P2PSendMessageResult {
+    /// As JSON (built directly, without the `Serialize` machinery).
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::{Map, Value};
+        let rows = self
+            .p2p_result
+            .iter()
+            .map(|r| {
+                let mut row = Map::new();
+                row.insert("UserId".to_owned(), Value::from(r.user_id));
+                row.insert("Code".to_owned(), Value::String(r.code.clone()));
+                row.insert(
+                    "DevicePlatform".to_owned(),
+                    Value::String(r.device_platform.clone()),
+                );
+                Value::Object(row)
+            })
+            .collect();
+        let mut out = Map::new();
+        out.insert("P2PResult".to_owned(), Value::Array(rows));
+        Value::Object(out)
+    }
+}
+
 /// One user's outcome. `NOT_ONLINE` is data, not an error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct P2PResult {
@@ -161,6 +185,18 @@ mod tests {
             "{{{ok},\"Content\":\"x\",\"ReceiverUserId\":\"1,2\"}}"
         ))
         .starts_with("ReceiverUserId: expected an array"));
+    }
+
+    #[test]
+    fn to_value_matches_serialize() {
+        let r = P2PSendMessageResult {
+            p2p_result: vec![P2PResult {
+                user_id: i64::MAX,
+                code: "SUCCESS".into(),
+                device_platform: "Web".into(),
+            }],
+        };
+        assert_eq!(r.to_value(), serde_json::to_value(&r).unwrap());
     }
 
     #[test]

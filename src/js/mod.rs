@@ -115,8 +115,7 @@ impl ImClient {
                     signal.as_ref(),
                 )
                 .await?;
-                let out =
-                    serde_json::json!({ "ResponseMetadata": ok.metadata, "Result": ok.result });
+                let out = ok.metadata.envelope_with(ok.result.to_value());
                 Ok::<_, Failure>(convert::to_js(&out, &p2p::INT64_FIELDS, config.int64))
             };
             run.await.map_err(reject)
@@ -147,8 +146,7 @@ impl ImClient {
                 )
                 .await?;
                 let fields: Vec<&str> = opts.int64_fields.iter().map(String::as_str).collect();
-                let out =
-                    serde_json::json!({ "ResponseMetadata": ok.metadata, "Result": ok.result });
+                let out = ok.metadata.envelope_with(ok.result);
                 Ok::<_, Failure>(convert::to_js(&out, &fields, config.int64))
             };
             run.await.map_err(reject)
@@ -178,12 +176,15 @@ impl ImClient {
     pub fn to_json_js(&self) -> JsValue {
         let c = &self.config;
         let endpoint = [c.endpoint.scheme, "://", &c.endpoint.authority].concat();
-        let out = serde_json::json!({
-            "accessKeyId": c.credentials.access_key_id,
-            "region": c.region,
-            "endpoint": endpoint,
-        });
-        convert::to_js(&out, &[], c.int64)
+        let out = Object::new();
+        for (k, v) in [
+            ("accessKeyId", c.credentials.access_key_id.as_str()),
+            ("region", &c.region),
+            ("endpoint", &endpoint),
+        ] {
+            let _ = Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_str(v));
+        }
+        out.into()
     }
 }
 

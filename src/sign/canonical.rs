@@ -43,7 +43,7 @@ pub fn canonical_path(raw_path: &str) -> String {
 /// in which the request lists them (the Node SDK sorts their values — a bug we do not copy).
 pub fn canonical_query(pairs: &[(&str, &str)]) -> String {
     let mut sorted: Vec<&(&str, &str)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    sort_small(&mut sorted, |a, b| a.0.as_bytes() > b.0.as_bytes());
     let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
@@ -54,6 +54,18 @@ pub fn canonical_query(pairs: &[(&str, &str)]) -> String {
         percent_encode_into(&mut out, v.as_bytes());
     }
     out
+}
+
+/// A stable insertion sort: requests have a handful of query pairs and headers, and std's
+/// general-purpose sorts would add ~8 KB to the `.wasm` for no measurable gain here.
+pub fn sort_small<T>(items: &mut [T], greater: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && greater(&items[j - 1], &items[j]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// Whether a header (by lowercase name) takes part in the signature.
@@ -141,6 +153,19 @@ mod tests {
         assert_eq!(canonical_query(&[("k/", "1"), ("k.", "2")]), "k.=2&k%2F=1");
         // Raw 'z' < 'é' (0xC3 0xA9), but encoded "%C3%A9" would sort before "z".
         assert_eq!(canonical_query(&[("é", "1"), ("z", "2")]), "z=2&%C3%A9=1");
+    }
+
+    #[test]
+    fn sort_small_is_stable_and_sorts() {
+        let mut v = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e'), (0, 'f')];
+        sort_small(&mut v, |a, b| a.0 > b.0);
+        assert_eq!(
+            v,
+            vec![(0, 'f'), (1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]
+        );
+        let mut big: Vec<u32> = (0..500).map(|i| (i * 7919) % 501).collect();
+        sort_small(&mut big, |a, b| a > b);
+        assert!(big.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]

@@ -290,7 +290,7 @@ pub fn sign(
     if let Some(token) = &creds.session_token {
         signed.push(("x-security-token".to_owned(), token));
     }
-    signed.sort_by(|a, b| a.0.cmp(&b.0));
+    canonical::sort_small(&mut signed, |a, b| a.0 > b.0);
 
     let canonical_query = canonical::canonical_query(req.query);
     let canonical_path = canonical::canonical_path(req.path);

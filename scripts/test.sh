@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test, in the order the layers build on each other. Run by `make test` (after setup).
+# Each step prints its own runner's summary; the last line counts the steps.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "=== $name: $*"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+step "format" cargo fmt --all -- --check
+step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
+step "clippy (wasm)" cargo clippy -p volc-im --target wasm32-unknown-unknown -- -D warnings
+step "rust (native: signer, vectors, api, simulator)" cargo test --workspace
+step "rust (wasm: Node, Chromium window, dedicated worker)" cargo test -p volc-im --target wasm32-unknown-unknown
+step "package build" bash scripts/build-pkg.sh
+[ -d tests/js ] && step "js (Node, Deno, Bun)" bash tests/js/run-runtimes.sh
+[ -d tests/consumers ] && step "consumers (workerd, Vite, tsc, publint, attw)" bash tests/consumers/run.sh
+[ -d tests/e2e ] && step "end to end (package ↔ simulator ↔ WebSocket clients)" node --test tests/e2e/
+
+echo
+if [ "$failed" -gt 0 ]; then
+  echo "failed steps: ${failures[*]}"
+fi
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
