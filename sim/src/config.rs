@@ -89,9 +89,10 @@ impl Config {
                     "{at}: accessKeyId and secretAccessKey must be non-empty"
                 ));
             }
-            if c.session_token.as_deref().is_some_and(|t| {
-                t.is_empty() || t.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0))
-            }) {
+            if c.session_token
+                .as_deref()
+                .is_some_and(|t| t.is_empty() || t.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)))
+            {
                 return Err(format!(
                     "{at}: sessionToken must be null or a non-empty single-line string"
                 ));
@@ -100,7 +101,10 @@ impl Config {
                 .iter()
                 .any(|o| o.access_key_id == c.access_key_id)
             {
-                return Err(format!("{at}: accessKeyId {:?} is listed twice", c.access_key_id));
+                return Err(format!(
+                    "{at}: accessKeyId {:?} is listed twice",
+                    c.access_key_id
+                ));
             }
             credentials.push(Credentials {
                 access_key_id: c.access_key_id,
@@ -249,7 +253,10 @@ mod tests {
     #[test]
     fn default_is_the_documented_one() {
         let c = Config::default();
-        assert_eq!((c.region.as_str(), c.service.as_str()), ("cn-north-1", "rtc"));
+        assert_eq!(
+            (c.region.as_str(), c.service.as_str()),
+            ("cn-north-1", "rtc")
+        );
         let ak = c.credential("AKLTsimulator").unwrap();
         assert_eq!(ak.secret_access_key, "c2ltdWxhdG9yLXNlY3JldC1rZXk=");
         assert_eq!(ak.session_token, None);
@@ -286,23 +293,33 @@ mod tests {
         for (text, needle) in [
             (format!(r#"{{"credentials":[],{base}}}"#), "at least one"),
             (
-                format!(r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S","x":1}}],{base}}}"#),
+                format!(
+                    r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S","x":1}}],{base}}}"#
+                ),
                 "unknown field",
             ),
             (
-                format!(r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}}],{base},"apps":[{{"AppId":"1.5"}}]}}"#),
+                format!(
+                    r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}}],{base},"apps":[{{"AppId":"1.5"}}]}}"#
+                ),
                 "not a decimal int64",
             ),
             (
-                format!(r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}}],{base},"apps":[{{"AppId":4294967296}}]}}"#),
+                format!(
+                    r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}}],{base},"apps":[{{"AppId":4294967296}}]}}"#
+                ),
                 "int32",
             ),
             (
-                format!(r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}}],{base},"apps":[{{"AppId":1,"qps":0}}]}}"#),
+                format!(
+                    r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}}],{base},"apps":[{{"AppId":1,"qps":0}}]}}"#
+                ),
                 "qps",
             ),
             (
-                format!(r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}},{{"accessKeyId":"A","secretAccessKey":"T"}}],{base}}}"#),
+                format!(
+                    r#"{{"credentials":[{{"accessKeyId":"A","secretAccessKey":"S"}},{{"accessKeyId":"A","secretAccessKey":"T"}}],{base}}}"#
+                ),
                 "twice",
             ),
         ] {

@@ -62,8 +62,7 @@ pub const APP_NOT_FOUND: Kind = kind("AppNotFound", 200003, 404);
 /// The conversation is not in the app.
 pub const CONVERSATION_NOT_FOUND: Kind = kind("ConversationNotFound", 200004, 404);
 /// The sender is not a member of the conversation.
-pub const PARTICIPANT_NOT_IN_CONVERSATION: Kind =
-    kind("ParticipantNotInConversation", 200005, 403);
+pub const PARTICIPANT_NOT_IN_CONVERSATION: Kind = kind("ParticipantNotInConversation", 200005, 403);
 
 /// An error response to send: its kind, a message, and `Retry-After` for throttling.
 #[derive(Clone, Debug, PartialEq, Eq)]

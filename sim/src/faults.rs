@@ -60,9 +60,8 @@ struct FaultRequest {
 
 /// Parses a `POST /sim/faults` body into (fault, count).
 pub fn parse_request(body: &[u8]) -> Result<(Fault, u64), String> {
-    let r: FaultRequest = serde_json::from_slice(body).map_err(|e| {
-        format!("expected {{\"count\": N, \"kind\": KIND, \"delayMs\"?: n}}: {e}")
-    })?;
+    let r: FaultRequest = serde_json::from_slice(body)
+        .map_err(|e| format!("expected {{\"count\": N, \"kind\": KIND, \"delayMs\"?: n}}: {e}"))?;
     if r.count == 0 {
         return Err("count must be at least 1 (DELETE /sim/faults clears)".into());
     }

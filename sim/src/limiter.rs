@@ -32,17 +32,11 @@ impl Limiter {
             return Ok(());
         }
         // The oldest call leaves the window at `front + 1 s`; whole seconds, rounded up.
-        let oldest = *window.front().expect("qps >= 1, so the window is not empty");
+        let oldest = *window
+            .front()
+            .expect("qps >= 1, so the window is not empty");
         let wait = (oldest + WINDOW).saturating_duration_since(now);
         Err(wait.as_secs_f64().ceil().max(1.0) as u64)
-    }
-
-    /// Forgets every window (stats reset starts a clean run).
-    pub fn reset(&self) {
-        self.windows
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
     }
 }
 

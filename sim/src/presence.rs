@@ -82,11 +82,10 @@ impl Presence {
     ) -> (u64, mpsc::UnboundedReceiver<Utf8Bytes>) {
         let (tx, rx) = mpsc::unbounded_channel();
         let id = self.next_id.fetch_add(1, Relaxed);
-        self.lock().entry((app, user)).or_default().push(Device {
-            id,
-            platform,
-            tx,
-        });
+        self.lock()
+            .entry((app, user))
+            .or_default()
+            .push(Device { id, platform, tx });
         self.connections.fetch_add(1, Relaxed);
         (id, rx)
     }

@@ -9,7 +9,7 @@
 use crate::config::Config;
 use crate::errors::{self, ApiError};
 use axum::http::HeaderMap;
-use volc_im::sign::{self, Credentials, Scope, SignableRequest, SigningTime};
+use volc_im::sign::{self, canonical, Credentials, Scope, SignableRequest, SigningTime};
 use volc_im::url::Url;
 
 /// How far `X-Date` may be from the server clock (signing.md §11: 900 s).
@@ -138,12 +138,15 @@ pub fn verify<'c>(
         target.param("Action").filter(|v| !v.is_empty()),
         target.param("Version").filter(|v| !v.is_empty()),
     ) else {
-        return Err(errors::MISSING_PARAMETER
-            .with("the query parameters Action and Version are required"));
+        return Err(
+            errors::MISSING_PARAMETER.with("the query parameters Action and Version are required")
+        );
     };
 
     let Some(auth_value) = headers.get("authorization") else {
-        return Err(errors::MISSING_AUTHENTICATION_TOKEN.with("the Authorization header is missing"));
+        return Err(
+            errors::MISSING_AUTHENTICATION_TOKEN.with("the Authorization header is missing")
+        );
     };
     let auth = auth_value
         .to_str()
@@ -271,6 +274,15 @@ pub fn verify<'c>(
         }
     }
     if expected.signed_headers != auth.signed_headers {
+        if let Some(name) = signed_names
+            .iter()
+            .find(|n| !canonical::is_signed_header(n))
+        {
+            return Err(mismatch(format!(
+                "SignedHeaders lists {name:?}, which Volcengine signing never signs \
+                 (only host, content-type, content-md5 and x-* headers, lowercase)"
+            )));
+        }
         return Err(mismatch(format!(
             "SignedHeaders {:?} cannot match: the signer signs the sorted lowercase names of host, \
              content-type, content-md5 and x-* headers, so this request signs {:?}",
@@ -306,7 +318,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (a.access_key_id, a.date, a.region, a.service, a.signed_headers, a.signature),
+            (
+                a.access_key_id,
+                a.date,
+                a.region,
+                a.service,
+                a.signed_headers,
+                a.signature
+            ),
             ("AK", "20240607", "cn-north-1", "rtc", "host;x-date", "ab")
         );
         assert!(parse_authorization(
