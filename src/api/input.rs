@@ -112,7 +112,14 @@ impl Input {
                 } else if let Some(u) = n.as_u64() {
                     Self::OutOfRange(u.to_string())
                 } else {
-                    Self::Number(n.as_f64().unwrap_or(f64::NAN))
+                    // Beyond u64 serde_json only has a float (keeping the literal would cost
+                    // ~16 KB of .wasm): an integral one is out of int64 range either way.
+                    let f = n.as_f64().unwrap_or(f64::NAN);
+                    if f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_775_808e18 {
+                        Self::OutOfRange(show_number(f))
+                    } else {
+                        Self::Number(f)
+                    }
                 }
             }
         }
@@ -184,6 +191,13 @@ mod tests {
         assert_eq!(e[1].1, Input::ExactInt(7_221_856_821_303_361_536));
         assert_eq!(e[2].1, Input::OutOfRange("18446744073709551615".into()));
         assert_eq!(e[3].1, Input::Number(1.5));
+        let big = entries_from_json_text(
+            br#"{"a":99999999999999999999,"b":-9223372036854775809,"c":1e3}"#,
+        )
+        .unwrap();
+        assert_eq!(big[0].1, Input::OutOfRange("100000000000000000000".into()));
+        assert_eq!(big[1].1, Input::OutOfRange("-9223372036854776000".into()));
+        assert_eq!(big[2].1, Input::Number(1000.0));
         assert_eq!(e[4].1, Input::Str("7".into()));
         assert_eq!(e[5].1, Input::Null);
     }
