@@ -69,11 +69,14 @@ export declare class VolcError extends Error {
 /** True for a `VolcError` from any copy of this package. */
 export declare function isVolcError(value: unknown): value is VolcError;
 
-/** A `fetch`-compatible function. */
+/** A `fetch`-compatible function (the global `fetch` is one). */
 export type FetchLike = (input: string, init: {
   method: string;
   headers: Record<string, string>;
-  body: Uint8Array;
+  /** A fresh `Uint8Array` over its own `ArrayBuffer`: `Uint8Array<ArrayBuffer>` on TypeScript
+   * ≥ 5.7 (what `fetch`'s `BodyInit` accepts; a plain `Uint8Array` there is not), and
+   * `Uint8Array` on older TypeScript, whose `Uint8Array` is not generic. */
+  body: ReturnType<Uint8Array["slice"]>;
   signal: AbortSignal;
 }) => Promise<Response>;
 

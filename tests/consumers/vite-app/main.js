@@ -1,0 +1,59 @@
+// A plain page using volc-im as a bundled dependency (resolved through the package `exports`,
+// `browser` condition; the .wasm is a Vite asset). signing.json is tests/data/signing.json,
+// copied beside this file by test.mjs.
+import { ImClient, signRequest, isVolcError } from "volc-im";
+import data from "./signing.json";
+
+const show = (id, value) => {
+  document.getElementById(id).textContent = String(value);
+};
+
+async function signVector() {
+  const v = data.vectors[0].inputs;
+  const d = v.x_date; // YYYYMMDDTHHMMSSZ
+  const date = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`);
+  const query = v.query.map(([k, x]) => `${k}=${x}`).join("&");
+  const signed = await signRequest({
+    method: v.method,
+    url: `https://${v.host}${v.path}?${query}`,
+    headers: v.headers,
+    body: v.body,
+    accessKeyId: v.ak,
+    secretAccessKey: v.sk,
+    region: v.region,
+    service: v.service,
+    date,
+  });
+  show("signature", signed.signature);
+  show("authorization", signed.headers.Authorization);
+}
+
+async function sendToRefusedEndpoint() {
+  // The test passes a loopback port nothing listens on: the fetch fails -> NetworkError.
+  const endpoint = new URLSearchParams(location.search).get("endpoint") ?? "http://127.0.0.1:9";
+  const client = new ImClient({
+    accessKeyId: "AKLTconsumerVite00000000000000000",
+    secretAccessKey: "c2VjcmV0LWZvci10aGUtdml0ZS1jb25zdW1lcg==",
+    endpoint,
+    timeoutMs: 5000,
+  });
+  try {
+    await client.p2pSendMessage({
+      AppId: 666675,
+      Sender: 10008n,
+      ConversationShortId: "7221856821303361536",
+      MsgType: 10013,
+      Content: "{}",
+    });
+    show("error-code", "(resolved)");
+  } catch (err) {
+    show("error-code", isVolcError(err) ? err.code : `not a VolcError: ${err}`);
+    show("error-is-volc", isVolcError(err));
+    show("error-retryable", isVolcError(err) && err.retryable);
+  }
+}
+
+Promise.all([signVector(), sendToRefusedEndpoint()]).then(
+  () => show("status", "done"),
+  (err) => show("status", `failed: ${err?.stack ?? err}`),
+);
