@@ -12,7 +12,7 @@ pkg: setup
 	bash scripts/build-pkg.sh
 
 sim:
-	cargo build -p volc-im-sim --release
+	cargo build -p volc-im-sim --profile sim
 
 test: setup-browser
 	bash scripts/test.sh

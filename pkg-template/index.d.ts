@@ -40,6 +40,8 @@ export type VolcErrorCode = ClientErrorCode | VendorErrorCode | (string & {});
 
 /** The one error class every failure rejects with. */
 export declare class VolcError extends Error {
+  /** Errors are made by the package; use `isVolcError` or `instanceof` to recognise them. */
+  private constructor();
   readonly name: "VolcError";
   /** Vendor code (e.g. `SignatureDoesNotMatch`) or a client code (e.g. `InvalidArgument`). */
   readonly code: VolcErrorCode;

@@ -14,7 +14,7 @@ const arg = (name, fallback) => {
 };
 const port = Number(arg("--port", "8080"));
 const simPort = Number(arg("--sim-port", "8780"));
-const simBin = process.env.VOLC_IM_SIM_BIN ?? join(root, "target/release/volc-im-sim");
+const simBin = process.env.VOLC_IM_SIM_BIN ?? join(root, "target/sim/volc-im-sim");
 
 if (!existsSync(join(root, "pkg/browser.mjs")) || !existsSync(simBin)) {
   console.error("Build first: make pkg sim (or just: make demo)");

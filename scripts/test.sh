@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CHROMEDRIVER=/usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+# The end-to-end tests start the simulator binary that `cargo test --workspace` builds.
+export VOLC_IM_SIM_BIN="$PWD/target/debug/volc-im-sim"
 
 passed=0
 failed=0
