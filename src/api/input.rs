@@ -115,7 +115,7 @@ impl Input {
                     // Beyond u64 serde_json only has a float (keeping the literal would cost
                     // ~16 KB of .wasm): an integral one is out of int64 range either way.
                     let f = n.as_f64().unwrap_or(f64::NAN);
-                    if f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_775_808e18 {
+                    if f.fract() == 0.0 && f.abs() >= 9_223_372_036_854_775_808.0 {
                         Self::OutOfRange(show_number(f))
                     } else {
                         Self::Number(f)
