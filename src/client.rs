@@ -1,9 +1,11 @@
 //! Everything about a call that is not I/O: validated client options, the request to send
 //! (URL, headers, body — signed), and `signRequest`'s inputs. Time comes in as an argument.
 
+use crate::api::input::show_number;
 use crate::api::input::{get, reject_unknown, Entries, Input};
 use crate::api::IM_SERVICE;
 use crate::error::quote;
+use crate::policy::RetryPolicy;
 use crate::sign::{self, Credentials, Scope, SignableRequest, SigningTime};
 use crate::url::Url;
 use crate::Error;
@@ -34,8 +36,9 @@ pub fn default_endpoint(region: &str) -> Option<&'static str> {
 /// Client options (`new ImClient({...})`), validated.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
-    /// Credentials (Debug redacts the secret).
-    pub credentials: Credentials,
+    /// Fixed credentials (Debug redacts the secret); `None` when a `credentials` function
+    /// supplies them instead.
+    pub credentials: Option<Credentials>,
     /// The region the endpoint belongs to.
     pub region: String,
     /// The region put into the credential scope.
@@ -46,20 +49,134 @@ pub struct ClientConfig {
     pub timeout_ms: u32,
     /// How int64 comes back.
     pub int64: Int64Mode,
+    /// Overall limit across attempts, queueing and backoff included.
+    pub deadline_ms: Option<u32>,
+    /// Client-side QPS limit; 0 = off.
+    pub qps: f64,
+    /// Which failures are retried, and how often.
+    pub retry: RetryPolicy,
+    /// Added to the local clock when signing.
+    pub clock_offset_ms: f64,
+    /// On `InvalidTimestamp`, learn the offset from the server's `Date` and retry once.
+    pub auto_clock_skew: bool,
 }
 
 /// Option names `ImClient` takes.
-pub const CLIENT_OPTIONS: [&str; 9] = [
+pub const CLIENT_OPTIONS: [&str; 17] = [
     "accessKeyId",
     "secretAccessKey",
     "sessionToken",
+    "credentials",
     "region",
     "endpoint",
     "signingRegion",
     "timeoutMs",
+    "deadlineMs",
+    "qps",
+    "retries",
+    "retryUnsafe",
+    "clockOffsetMs",
+    "autoClockSkew",
     "fetch",
+    "onEvent",
     "int64",
 ];
+
+/// Default client-side QPS limit: the vendor's per-app limit.
+pub const DEFAULT_QPS: f64 = 100.0;
+
+/// Fixed credentials from `accessKeyId`/`secretAccessKey`/`sessionToken` (of the options, or of
+/// what a `credentials()` function returned; `what` names which in errors).
+pub fn credentials_from(entries: &Entries, what: &str) -> Result<Credentials, Error> {
+    let field = |f: &str| {
+        if what.is_empty() {
+            f.to_owned()
+        } else {
+            [what, ".", f].concat()
+        }
+    };
+    let string = |f: &str, required: bool| -> Result<Option<String>, Error> {
+        match get(entries, f) {
+            Input::Str(s) if !s.is_empty() => Ok(Some(s.clone())),
+            Input::Str(_) => Err(invalid(&field(f), "must not be empty")),
+            v if v.is_absent() && !required => Ok(None),
+            v if v.is_absent() => Err(invalid(&field(f), "is required (a string)")),
+            other => Err(invalid(
+                &field(f),
+                &["expected a string, got ", other.type_name()].concat(),
+            )),
+        }
+    };
+    let credentials = Credentials {
+        access_key_id: string("accessKeyId", true)?.unwrap_or_default(),
+        secret_access_key: string("secretAccessKey", true)?.unwrap_or_default(),
+        session_token: string("sessionToken", false)?,
+    };
+    if credentials
+        .access_key_id
+        .bytes()
+        .any(|b| b <= b' ' || b == 0x7f || b == b'/' || b == b',')
+    {
+        return Err(invalid(
+            &field("accessKeyId"),
+            "must not contain spaces, control characters, '/' or ','",
+        ));
+    }
+    Ok(credentials)
+}
+
+fn number(
+    entries: &Entries,
+    field: &str,
+    default: f64,
+    range: std::ops::RangeInclusive<f64>,
+    integer: bool,
+) -> Result<f64, Error> {
+    match get(entries, field) {
+        v if v.is_absent() => Ok(default),
+        Input::Number(n) if range.contains(n) && (!integer || n.fract() == 0.0) => Ok(*n),
+        Input::Number(_) => Err(invalid(
+            field,
+            &[
+                if integer {
+                    "must be an integer from "
+                } else {
+                    "must be a number from "
+                },
+                &show_number(*range.start()),
+                " to ",
+                &show_number(*range.end()),
+            ]
+            .concat(),
+        )),
+        other => Err(invalid(
+            field,
+            &["expected a number, got ", other.type_name()].concat(),
+        )),
+    }
+}
+
+fn boolean(entries: &Entries, field: &str, default: bool) -> Result<bool, Error> {
+    match get(entries, field) {
+        v if v.is_absent() => Ok(default),
+        Input::Bool(b) => Ok(*b),
+        other => Err(invalid(
+            field,
+            &["expected a boolean, got ", other.type_name()].concat(),
+        )),
+    }
+}
+
+fn function(entries: &Entries, field: &str) -> Result<bool, Error> {
+    match get(entries, field) {
+        v if v.is_absent() => Ok(false),
+        Input::Other("function") => Ok(true),
+        other => Err(invalid(
+            field,
+            &["expected a function, got ", other.type_name()].concat(),
+        )),
+    }
+}
 
 fn invalid(field: &str, what: &str) -> Error {
     Error::invalid_argument([field, ": ", what].concat())
@@ -109,21 +226,20 @@ impl ClientConfig {
     /// Validates `new ImClient(options)`.
     pub fn from_entries(entries: &Entries) -> Result<Self, Error> {
         reject_unknown(entries, "options", &CLIENT_OPTIONS)?;
-        let credentials = Credentials {
-            access_key_id: required_string(entries, "accessKeyId")?,
-            secret_access_key: required_string(entries, "secretAccessKey")?,
-            session_token: optional_string(entries, "sessionToken")?,
+        let credentials = if function(entries, "credentials")? {
+            if ["accessKeyId", "secretAccessKey", "sessionToken"]
+                .iter()
+                .any(|k| !get(entries, k).is_absent())
+            {
+                return Err(invalid(
+                    "credentials",
+                    "give either a credentials function or accessKeyId/secretAccessKey, not both",
+                ));
+            }
+            None
+        } else {
+            Some(credentials_from(entries, "")?)
         };
-        if credentials
-            .access_key_id
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || b == b'/' || b == b',')
-        {
-            return Err(invalid(
-                "accessKeyId",
-                "must not contain spaces, control characters, '/' or ','",
-            ));
-        }
         let region =
             optional_string(entries, "region")?.unwrap_or_else(|| DEFAULT_REGION.to_owned());
         let signing_region =
@@ -158,16 +274,20 @@ impl ClientConfig {
             Input::Str(s) if s == "bigint" => Int64Mode::BigInt,
             _ => return Err(invalid("int64", "must be \"string\" or \"bigint\"")),
         };
-        match get(entries, "fetch") {
-            v if v.is_absent() => {}
-            Input::Other("function") => {}
-            other => {
-                return Err(invalid(
-                    "fetch",
-                    &["expected a function, got ", other.type_name()].concat(),
-                ))
-            }
-        }
+        function(entries, "fetch")?;
+        function(entries, "onEvent")?;
+        let deadline_ms = match get(entries, "deadlineMs") {
+            v if v.is_absent() => None,
+            _ => Some(millis(entries, "deadlineMs", 0, i32::MAX as u32)?),
+        };
+        let qps = number(entries, "qps", DEFAULT_QPS, 0.0..=100_000.0, false)?;
+        let retry = RetryPolicy {
+            retries: number(entries, "retries", 2.0, 0.0..=10.0, true)? as u32,
+            retry_unsafe: boolean(entries, "retryUnsafe", false)?,
+            ..RetryPolicy::default()
+        };
+        let clock_offset_ms = number(entries, "clockOffsetMs", 0.0, -8.64e10..=8.64e10, false)?;
+        let auto_clock_skew = boolean(entries, "autoClockSkew", true)?;
         let config = Self {
             credentials,
             region,
@@ -175,9 +295,20 @@ impl ClientConfig {
             endpoint,
             timeout_ms,
             int64,
+            deadline_ms,
+            qps,
+            retry,
+            clock_offset_ms,
+            auto_clock_skew,
         };
         // Sign a dummy request once so bad regions/keys fail here, not on the first call.
+        let probe = config.credentials.clone().unwrap_or_else(|| Credentials {
+            access_key_id: "probe".into(),
+            secret_access_key: "probe".into(),
+            session_token: None,
+        });
         config.prepare(
+            &probe,
             "P2PSendMessage",
             crate::api::IM_VERSION,
             Vec::new(),
@@ -189,6 +320,7 @@ impl ClientConfig {
     /// Builds and signs `POST /?Action={action}&Version={version}` with a JSON `body`.
     pub fn prepare(
         &self,
+        credentials: &Credentials,
         action: &str,
         version: &str,
         body: Vec<u8>,
@@ -210,7 +342,7 @@ impl ClientConfig {
                 headers: &content_headers,
                 body: &body,
             },
-            &self.credentials,
+            credentials,
             Scope {
                 region: &self.signing_region,
                 service: IM_SERVICE,
@@ -387,11 +519,7 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
             ))
         }
     };
-    let credentials = Credentials {
-        access_key_id: required_string(entries, "accessKeyId")?,
-        secret_access_key: required_string(entries, "secretAccessKey")?,
-        session_token: optional_string(entries, "sessionToken")?,
-    };
+    let credentials = credentials_from(entries, "")?;
     let region = required_string(entries, "region")?;
     let service = required_string(entries, "service")?;
     let time = match get(entries, "date") {
@@ -470,6 +598,16 @@ mod tests {
         assert_eq!(c.endpoint.authority, "rtc.volcengineapi.com");
         assert_eq!(c.timeout_ms, 10_000);
         assert_eq!(c.int64, Int64Mode::String);
+        assert_eq!(
+            (c.qps, c.retry.retries, c.retry.retry_unsafe, c.deadline_ms),
+            (100.0, 2, false, None)
+        );
+        assert!(c.auto_clock_skew);
+        let provider: Entries = vec![("credentials".into(), Input::Other("function"))];
+        assert!(ClientConfig::from_entries(&provider)
+            .unwrap()
+            .credentials
+            .is_none());
         let mut e = base();
         e.push(("region".into(), s("ap-southeast-1")));
         let c = ClientConfig::from_entries(&e).unwrap();
@@ -484,8 +622,10 @@ mod tests {
         let mut e = base();
         e.push(("endpoint".into(), s("http://127.0.0.1:8780")));
         let c = ClientConfig::from_entries(&e).unwrap();
+        let creds = c.credentials.clone().unwrap();
         let p = c
             .prepare(
+                &creds,
                 "P2PSendMessage",
                 "2020-12-01",
                 b"{}".to_vec(),
@@ -512,6 +652,7 @@ mod tests {
             .contains("SignedHeaders=content-type;host;x-content-sha256;x-date,"));
         assert!(c
             .prepare(
+                &creds,
                 "Bad Action",
                 "2020-12-01",
                 vec![],
@@ -519,7 +660,13 @@ mod tests {
             )
             .is_err());
         assert!(c
-            .prepare("A", "2020/12", vec![], SigningTime::from_unix_seconds(0))
+            .prepare(
+                &creds,
+                "A",
+                "2020/12",
+                vec![],
+                SigningTime::from_unix_seconds(0)
+            )
             .is_err());
     }
 
@@ -585,6 +732,50 @@ mod tests {
             (
                 [base(), vec![("sessionToken".into(), s(""))]].concat(),
                 "sessionToken: must not be empty",
+            ),
+            (
+                [
+                    base(),
+                    vec![("credentials".into(), Input::Other("function"))],
+                ]
+                .concat(),
+                "credentials: give either",
+            ),
+            (
+                vec![("credentials".into(), s("x"))],
+                "credentials: expected a function",
+            ),
+            (
+                [base(), vec![("qps".into(), Input::Number(-1.0))]].concat(),
+                "qps: must be a number from 0",
+            ),
+            (
+                [base(), vec![("retries".into(), Input::Number(1.5))]].concat(),
+                "retries: must be an integer from 0 to 10",
+            ),
+            (
+                [base(), vec![("retryUnsafe".into(), s("yes"))]].concat(),
+                "retryUnsafe: expected a boolean",
+            ),
+            (
+                [base(), vec![("deadlineMs".into(), Input::Number(0.0))]].concat(),
+                "deadlineMs: must be an integer",
+            ),
+            (
+                [
+                    base(),
+                    vec![("clockOffsetMs".into(), Input::Number(f64::NAN))],
+                ]
+                .concat(),
+                "clockOffsetMs: must be a number",
+            ),
+            (
+                [base(), vec![("autoClockSkew".into(), Input::Number(1.0))]].concat(),
+                "autoClockSkew: expected a boolean",
+            ),
+            (
+                [base(), vec![("onEvent".into(), Input::Bool(true))]].concat(),
+                "onEvent: expected a function",
             ),
         ];
         for (entries, want) in cases {

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     NetworkError,
     /// A reply that is not a Volcengine envelope (HTML, empty, malformed JSON, no `Result`).
     InvalidResponse,
+    /// The `credentials` function threw or rejected.
+    CredentialsError,
     /// `ResponseMetadata.Error.Code` as the server sent it, e.g. `SignatureDoesNotMatch`.
     Vendor(String),
 }
@@ -38,6 +40,7 @@ impl ErrorCode {
             Self::Aborted => "Aborted",
             Self::NetworkError => "NetworkError",
             Self::InvalidResponse => "InvalidResponse",
+            Self::CredentialsError => "CredentialsError",
             Self::Vendor(code) => code,
         }
     }
@@ -68,6 +71,8 @@ pub struct Error {
     pub action: Option<String>,
     /// Whether the request certainly was not processed, so retrying it is safe.
     pub retryable: bool,
+    /// How many HTTP attempts were made (0: nothing was sent).
+    pub attempts: u32,
 }
 
 impl Error {
@@ -80,6 +85,7 @@ impl Error {
             status: None,
             action: None,
             retryable: false,
+            attempts: 0,
         }
     }
 

@@ -126,10 +126,54 @@ pub async fn send(
                 .ok()
                 .and_then(|m| m.as_string())
                 .unwrap_or_else(|| "fetch failed".into());
-            Error::network(&detail)
+            let mut e = Error::network(&detail);
+            // Node/undici, Deno and Bun name refused or unresolvable connections in a `code`
+            // on the error or its cause: then nothing was sent, and a retry is safe.
+            e.retryable = [&cause, &prop(&cause, "cause")]
+                .iter()
+                .filter_map(|v| prop(v, "code").as_string())
+                .any(|code| crate::policy::failed_before_sending(&code));
+            e
         };
         Failure { error, cause }
     })
+}
+
+fn prop(v: &JsValue, key: &str) -> JsValue {
+    if v.is_object() {
+        Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// Waits `ms` (a limiter slot or a backoff); the caller's signal cuts it short with `Aborted`.
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Failure> {
+    if signal.is_some_and(|s| s.aborted()) {
+        return Err(Error::aborted().into());
+    }
+    if ms <= 0.0 {
+        return Ok(());
+    }
+    let mut timer = JsValue::UNDEFINED;
+    let mut listener: Option<Closure<dyn FnMut()>> = None;
+    let promise = Promise::new(&mut |resolve, reject| {
+        timer = set_timeout(&resolve, ms.ceil().min(2_147_483_647.0) as u32);
+        if let Some(s) = signal {
+            let on_abort = Closure::<dyn FnMut()>::new(move || {
+                let _ = reject.call0(&JsValue::UNDEFINED);
+            });
+            s.add_event_listener("abort", on_abort.as_ref().unchecked_ref());
+            listener = Some(on_abort);
+        }
+    });
+    let result = JsFuture::from(promise).await;
+    clear_timeout(&timer);
+    if let (Some(s), Some(l)) = (signal, &listener) {
+        s.remove_event_listener("abort", l.as_ref().unchecked_ref());
+    }
+    drop(listener);
+    result.map(|_| ()).map_err(|_| Error::aborted().into())
 }
 
 async fn attempt(

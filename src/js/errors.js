@@ -12,6 +12,7 @@ export class VolcError extends Error {
     this.status = props?.status;
     this.action = props?.action;
     this.retryable = props?.retryable === true;
+    this.attempts = props?.attempts ?? 0;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -21,8 +22,8 @@ export class VolcError extends Error {
   }
 
   toJSON() {
-    const { name, code, message, codeN, requestId, status, action, retryable } = this;
-    return { name, code, message, codeN, requestId, status, action, retryable };
+    const { name, code, message, codeN, requestId, status, action, retryable, attempts } = this;
+    return { name, code, message, codeN, requestId, status, action, retryable, attempts };
   }
 }
 

@@ -50,5 +50,6 @@ pub fn to_js(f: &Failure) -> JsValue {
         set(&props, "action", JsValue::from_str(a));
     }
     set(&props, "retryable", JsValue::from_bool(e.retryable));
+    set(&props, "attempts", JsValue::from(e.attempts));
     make_volc_error(e.code.as_str(), &e.message, &props, &f.cause)
 }

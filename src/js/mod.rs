@@ -4,11 +4,11 @@
 pub mod convert;
 pub mod errors;
 
-use crate::api::envelope;
+use crate::api::envelope::Success;
 use crate::api::input::{entries_from_json_text, to_json_value, Entries, Input};
 use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
+use crate::call::Session;
 use crate::client::{self, CallOptions, ClientConfig};
-use crate::sign::SigningTime;
 use crate::transport::{self, AbortSignal};
 use crate::Error;
 use errors::Failure;
@@ -19,10 +19,6 @@ use wasm_bindgen_futures::future_to_promise;
 
 fn reject(f: Failure) -> JsValue {
     errors::to_js(&f)
-}
-
-fn now() -> SigningTime {
-    SigningTime::from_unix_millis(js_sys::Date::now())
 }
 
 fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error> {
@@ -74,8 +70,7 @@ fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, Error> {
 /// A client for the IM OpenAPI. Options are validated here, so mistakes throw at once.
 #[wasm_bindgen(js_name = ImClient)]
 pub struct ImClient {
-    config: Rc<ClientConfig>,
-    fetch: Option<Function>,
+    session: Rc<Session>,
 }
 
 #[wasm_bindgen(js_class = ImClient)]
@@ -85,19 +80,26 @@ impl ImClient {
     pub fn new(options: JsValue) -> Result<ImClient, JsValue> {
         let entries = options_entries(&options, "options").map_err(|e| reject(e.into()))?;
         let config = ClientConfig::from_entries(&entries).map_err(|e| reject(e.into()))?;
-        let fetch = Reflect::get(&options, &"fetch".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok());
+        let function = |key: &str| {
+            Reflect::get(&options, &key.into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+        };
+        let session = Session::new(
+            config,
+            function("fetch"),
+            function("credentials"),
+            function("onEvent"),
+        );
         Ok(ImClient {
-            config: Rc::new(config),
-            fetch,
+            session: Rc::new(session),
         })
     }
 
     /// `P2PSendMessage`: a pass-through message to the online members of a conversation.
     #[wasm_bindgen(js_name = p2pSendMessage)]
     pub fn p2p_send_message(&self, body: JsValue, options: JsValue) -> Promise {
-        let (config, fetch) = (self.config.clone(), self.fetch.clone());
+        let session = self.session.clone();
         future_to_promise(async move {
             let run = async {
                 CallOptions::from_entries(&options_entries(&options, "callOptions")?, false)?;
@@ -106,17 +108,20 @@ impl ImClient {
                     unreachable!()
                 };
                 let request = P2PSendMessageRequest::from_entries(&entries)?;
-                let ok: envelope::Success<P2PSendMessageResult> = send(
-                    &config,
-                    fetch.as_ref(),
-                    p2p::ACTION,
-                    crate::api::IM_VERSION,
-                    request.to_json(),
-                    signal.as_ref(),
-                )
-                .await?;
+                let ok: Success<P2PSendMessageResult> = session
+                    .execute(
+                        p2p::ACTION,
+                        crate::api::IM_VERSION,
+                        request.to_json(),
+                        signal.as_ref(),
+                    )
+                    .await?;
                 let out = ok.metadata.envelope_with(ok.result.to_value());
-                Ok::<_, Failure>(convert::to_js(&out, &p2p::INT64_FIELDS, config.int64))
+                Ok::<_, Failure>(convert::to_js(
+                    &out,
+                    &p2p::INT64_FIELDS,
+                    session.config.int64,
+                ))
             };
             run.await.map_err(reject)
         })
@@ -124,7 +129,7 @@ impl ImClient {
 
     /// Any IM action: `call("GetConversationMarks", body, { version, signal, int64Fields })`.
     pub fn call(&self, action: JsValue, body: JsValue, options: JsValue) -> Promise {
-        let (config, fetch) = (self.config.clone(), self.fetch.clone());
+        let session = self.session.clone();
         future_to_promise(async move {
             let run = async {
                 let action = action.as_string().ok_or_else(|| {
@@ -136,18 +141,12 @@ impl ImClient {
                 let json = to_json_value(&body_entries(&body)?, "body")?;
                 let bytes = serde_json::to_vec(&json)
                     .map_err(|e| Error::invalid_argument(e.to_string()))?;
-                let ok: envelope::Success<serde_json::Value> = send(
-                    &config,
-                    fetch.as_ref(),
-                    &action,
-                    &opts.version,
-                    bytes,
-                    signal.as_ref(),
-                )
-                .await?;
+                let ok: Success<serde_json::Value> = session
+                    .execute(&action, &opts.version, bytes, signal.as_ref())
+                    .await?;
                 let fields: Vec<&str> = opts.int64_fields.iter().map(String::as_str).collect();
                 let out = ok.metadata.envelope_with(ok.result);
-                Ok::<_, Failure>(convert::to_js(&out, &fields, config.int64))
+                Ok::<_, Failure>(convert::to_js(&out, &fields, session.config.int64))
             };
             run.await.map_err(reject)
         })
@@ -156,10 +155,10 @@ impl ImClient {
     /// Shows who the client is, never the secret.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        let c = &self.config;
+        let c = &self.session.config;
         [
             "ImClient { accessKeyId: ",
-            &c.credentials.access_key_id,
+            access_key_id(c),
             ", region: ",
             &c.region,
             ", endpoint: ",
@@ -174,11 +173,11 @@ impl ImClient {
     /// `JSON.stringify(client)`: the same public facts, never the secret.
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json_js(&self) -> JsValue {
-        let c = &self.config;
+        let c = &self.session.config;
         let endpoint = [c.endpoint.scheme, "://", &c.endpoint.authority].concat();
         let out = Object::new();
         for (k, v) in [
-            ("accessKeyId", c.credentials.access_key_id.as_str()),
+            ("accessKeyId", access_key_id(c)),
             ("region", &c.region),
             ("endpoint", &endpoint),
         ] {
@@ -188,23 +187,11 @@ impl ImClient {
     }
 }
 
-/// One signed request sent and its envelope decoded.
-async fn send<R: serde::de::DeserializeOwned>(
-    config: &ClientConfig,
-    fetch: Option<&Function>,
-    action: &str,
-    version: &str,
-    body: Vec<u8>,
-    signal: Option<&AbortSignal>,
-) -> Result<envelope::Success<R>, Failure> {
-    let prepared = config.prepare(action, version, body, now())?;
-    let reply = transport::send(fetch, &prepared, config.timeout_ms, signal)
-        .await
-        .map_err(|mut f| {
-            f.error.action = Some(action.to_owned());
-            f
-        })?;
-    Ok(envelope::decode(action, reply.status, &reply.body)?)
+/// The access key id to show (a provider's keys are not known up front).
+fn access_key_id(c: &ClientConfig) -> &str {
+    c.credentials
+        .as_ref()
+        .map_or("(from credentials())", |k| k.access_key_id.as_str())
 }
 
 /// `signRequest` (the entries wrap it in a Promise): the headers to add and the URL to send.

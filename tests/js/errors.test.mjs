@@ -55,6 +55,7 @@ describe("the vendor's envelope errors", () => {
       status: 200,
       action: "P2PSendMessage",
       retryable: false,
+      attempts: 1,
     });
   });
 
