@@ -6,7 +6,13 @@ export type Int64Input = bigint | string | number;
 export type Int64Mode = "string" | "bigint";
 
 /** Codes produced by the client itself. */
-export type ClientErrorCode = "InvalidArgument" | "Timeout" | "Aborted" | "NetworkError" | "InvalidResponse";
+export type ClientErrorCode =
+  | "InvalidArgument"
+  | "Timeout"
+  | "Aborted"
+  | "NetworkError"
+  | "InvalidResponse"
+  | "CredentialsError";
 
 /** The vendor's common and IM error codes (passed through unchanged). */
 export type VendorErrorCode =
@@ -55,6 +61,8 @@ export declare class VolcError extends Error {
   readonly action?: string;
   /** True only when the request certainly was not processed (safe to retry). */
   readonly retryable: boolean;
+  /** How many HTTP attempts were made (0: nothing was sent). */
+  readonly attempts: number;
   readonly cause?: unknown;
   toJSON(): {
     name: "VolcError";
@@ -65,6 +73,7 @@ export declare class VolcError extends Error {
     status?: number;
     action?: string;
     retryable: boolean;
+    attempts: number;
   };
 }
 
@@ -82,26 +91,77 @@ export type FetchLike = (input: string, init: {
   signal: AbortSignal;
 }) => Promise<Response>;
 
-export interface ImClientOptions<M extends Int64Mode = Int64Mode> {
-  /** Access key id (`AKLT…`, or `AKTP…` with a session token). */
+/** Credentials as a `credentials()` function returns them (e.g. from STS). */
+export interface ProvidedCredentials {
   accessKeyId: string;
-  /** Secret access key. Never ship a long-term key to a browser. */
   secretAccessKey: string;
-  /** STS session token, sent and signed as `X-Security-Token`. */
   sessionToken?: string;
+  /** When they expire; the client asks again a minute before. */
+  expiration?: Date | number;
+}
+
+/** What `onEvent` is told (never a secret or a header). */
+export type ClientEvent =
+  | { type: "request"; action: string; attempt: number }
+  | { type: "response"; action: string; attempt: number; status?: number; requestId?: string; code?: VolcErrorCode; durationMs?: number }
+  | { type: "retry"; action: string; attempt: number; code: VolcErrorCode; delayMs: number }
+  | { type: "throttle"; action: string; delayMs: number }
+  | { type: "clockSkew"; action: string; offsetMs: number }
+  | { type: "credentials"; action: string };
+
+interface CommonClientOptions<M extends Int64Mode> {
   /** Region: `"cn-north-1"` (default) | `"ap-southeast-1"` | any string with `endpoint`. */
   region?: "cn-north-1" | "ap-southeast-1" | (string & {});
   /** Base URL, e.g. `"http://127.0.0.1:8780"`. Default: the region's IM endpoint. */
   endpoint?: string;
   /** Region in the credential scope, when it differs from `region`. Default: `region`. */
   signingRegion?: string;
-  /** Per-attempt timeout in ms. Default 10000. */
+  /** Per-attempt timeout in ms. Default 10000. Time queued for `qps` does not count. */
   timeoutMs?: number;
+  /** Limit over all attempts, queueing and backoff included. Default: none. */
+  deadlineMs?: number;
+  /** Client-side limit: requests are queued so the server never sees more than this many in
+   * any second. Default 100 (the vendor's per-app limit); 0 turns it off. */
+  qps?: number;
+  /** Retries of failures that certainly were not processed (throttling, 503, refused
+   * connections), with jittered exponential backoff. Default 2. */
+  retries?: number;
+  /** Also retry timeouts and 5xx that may have been processed. A retried P2P message can be
+   * delivered twice. Default false. */
+  retryUnsafe?: boolean;
+  /** Added to the local clock when signing (ms). Default 0. */
+  clockOffsetMs?: number;
+  /** On `InvalidTimestamp`, learn the offset from the server's `Date` and retry once. Default true. */
+  autoClockSkew?: boolean;
   /** `fetch` to use. Default: the global `fetch`, looked up at call time. */
   fetch?: FetchLike;
+  /** Observability hook. */
+  onEvent?: (event: ClientEvent) => void;
   /** How int64 comes back. Default `"string"`. */
   int64?: M;
 }
+
+export interface StaticCredentialOptions {
+  /** Access key id (`AKLT…`, or `AKTP…` with a session token). */
+  accessKeyId: string;
+  /** Secret access key. Never ship a long-term key to a browser. */
+  secretAccessKey: string;
+  /** STS session token, sent and signed as `X-Security-Token`. */
+  sessionToken?: string;
+  credentials?: never;
+}
+
+export interface ProvidedCredentialOptions {
+  /** Called when credentials are needed, again before `expiration` and after
+   * `InvalidSecretToken`; never twice at once. */
+  credentials: () => ProvidedCredentials | Promise<ProvidedCredentials>;
+  accessKeyId?: never;
+  secretAccessKey?: never;
+  sessionToken?: never;
+}
+
+export type ImClientOptions<M extends Int64Mode = Int64Mode> = CommonClientOptions<M> &
+  (StaticCredentialOptions | ProvidedCredentialOptions);
 
 export interface P2PSendMessageRequest {
   AppId: number;

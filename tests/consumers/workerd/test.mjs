@@ -129,7 +129,7 @@ await main("workerd", async (defer) => {
   const vendor = (await get("/vendor-error")).caught;
   eq(vendor, {
     isVolcError: true, instanceOfVolcError: true, instanceOfError: true, name: "VolcError", code: "SignatureDoesNotMatch",
-    message: vendor.message, codeN: 100010, requestId: "req-err-1", status: 401, action: "P2PSendMessage", retryable: false,
+    message: vendor.message, codeN: 100010, requestId: "req-err-1", status: 401, action: "P2PSendMessage", retryable: false, attempts: 1,
   }, "/vendor-error");
 
   // InvalidArgument raised inside workerd (bad body: nothing is sent; bad option: constructor).
