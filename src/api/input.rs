@@ -19,7 +19,7 @@ pub fn show_number(n: f64) -> String {
     } else if n.fract() == 0.0 && n.abs() < 1e21 {
         // JS prints the shortest round-trip digits padded with zeros: 7221856821303362000,
         // not the exact binary value 7221856821303361536.
-        let short = serde_json::Number::from_f64(n).map_or_else(String::new, |x| x.to_string());
+        let short = serde_json::to_string(&n).unwrap_or_default();
         let (mantissa, exp) = short.split_once(['e', 'E']).unwrap_or((&short, "0"));
         let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(0);
         let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -31,7 +31,7 @@ pub fn show_number(n: f64) -> String {
         }
         digits
     } else {
-        serde_json::Number::from_f64(n).map_or_else(String::new, |x| x.to_string())
+        serde_json::to_string(&n).unwrap_or_default()
     }
 }
 
