@@ -106,7 +106,7 @@ export type ClientEvent =
   | { type: "response"; action: string; attempt: number; status?: number; requestId?: string; code?: VolcErrorCode; durationMs?: number }
   | { type: "retry"; action: string; attempt: number; code: VolcErrorCode; delayMs: number }
   | { type: "throttle"; action: string; delayMs: number }
-  | { type: "clockSkew"; action: string; offsetMs: number }
+  | { type: "clockSkew"; action: string; offsetMs: number; correctionMs: number }
   | { type: "credentials"; action: string };
 
 interface CommonClientOptions<M extends Int64Mode> {

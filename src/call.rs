@@ -183,40 +183,15 @@ impl Session {
     ) -> Result<(u16, Vec<u8>), Failure> {
         let started = now_ms();
         let deadline_at = self.config.deadline_ms.map(|d| started + f64::from(d));
-        let past_deadline = |what: &str| {
-            let mut e = Error::timeout(self.config.deadline_ms.unwrap_or(0));
-            e.message = [
-                "deadlineMs = ",
-                &self.config.deadline_ms.unwrap_or(0).to_string(),
-                " ms passed ",
-                what,
-            ]
-            .concat();
-            e.action = Some(action.to_owned());
-            e
-        };
+        let past_deadline = |what: &str| deadline_error(action, self.config.deadline_ms, what);
         let (mut attempts, mut retries_used) = (0u32, 0u32);
         let (mut skew_retried, mut token_retried) = (false, false);
         let mut stale_generation = None;
         loop {
             // 1. A limiter slot. Waiting here never counts toward timeoutMs.
-            let wait = self
-                .pacer
-                .borrow_mut()
-                .as_mut()
-                .map_or(0.0, |p| p.reserve(now_ms()));
-            if wait > 0.0 {
-                if deadline_at.is_some_and(|d| now_ms() + wait >= d) {
-                    return Err(with_attempts(
-                        past_deadline("while queued for the qps limit").into(),
-                        attempts,
-                    ));
-                }
-                self.emit("throttle", action, &[("delayMs", wait.into())]);
-                transport::sleep(wait, signal)
-                    .await
-                    .map_err(|f| with_attempts(f, attempts))?;
-            }
+            self.wait_for_slot(action, deadline_at, signal)
+                .await
+                .map_err(|f| with_attempts(f, attempts))?;
             // 2. Credentials and a signature at the (corrected) current time.
             let (credentials, generation) = self
                 .credentials(action, stale_generation.take())
@@ -237,11 +212,17 @@ impl Session {
                     ));
                 }
             }
+            if signal.is_some_and(|s| s.aborted()) {
+                return Err(with_attempts(Error::aborted().into(), attempts));
+            }
             attempts += 1;
             self.emit("request", action, &[("attempt", attempts.into())]);
             let sent_at = now_ms();
             let reply =
                 transport::send(self.fetch.as_ref(), &prepared, timeout as u32, signal).await;
+            if let Some(p) = self.pacer.borrow_mut().as_mut() {
+                p.observe_latency(now_ms() - sent_at);
+            }
             let (failure, date, retry_after) = match reply {
                 Ok(reply) => {
                     match envelope::decode::<IgnoredAny>(action, reply.status, &reply.body) {
@@ -274,13 +255,23 @@ impl Session {
             self.emit("response", action, &event);
             // 4. Retry what the rules allow.
             if code == "InvalidTimestamp" && self.config.auto_clock_skew && !skew_retried {
-                if let Some(offset) = date
+                // Compare with the clock we signed with: local time plus the offset in use.
+                let signing_clock = now_ms() + self.clock_offset_ms.get();
+                if let Some(correction) = date
                     .as_deref()
-                    .and_then(|d| policy::clock_offset_from(d, now_ms()))
+                    .and_then(|d| policy::clock_offset_from(d, signing_clock))
                 {
                     skew_retried = true;
+                    let offset = self.clock_offset_ms.get() + correction;
                     self.clock_offset_ms.set(offset);
-                    self.emit("clockSkew", action, &[("offsetMs", offset.into())]);
+                    self.emit(
+                        "clockSkew",
+                        action,
+                        &[
+                            ("offsetMs", offset.into()),
+                            ("correctionMs", correction.into()),
+                        ],
+                    );
                     continue;
                 }
             }
@@ -319,6 +310,61 @@ impl Session {
                 .map_err(|f| with_attempts(f, attempts))?;
         }
     }
+}
+
+impl Session {
+    /// Waits in the limiter's queue (FIFO) until a slot is free; gives the place back when
+    /// aborted or when the slot would come after the deadline.
+    async fn wait_for_slot(
+        &self,
+        action: &str,
+        deadline_at: Option<f64>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(), Failure> {
+        let Some(ticket) = self.pacer.borrow_mut().as_mut().map(Pacer::enqueue) else {
+            return Ok(());
+        };
+        let mut throttled = false;
+        loop {
+            let wait = self
+                .pacer
+                .borrow_mut()
+                .as_mut()
+                .and_then(|p| p.poll(ticket, now_ms()));
+            let Some(wait) = wait else { return Ok(()) };
+            let give_up = if deadline_at.is_some_and(|d| now_ms() + wait >= d) {
+                Some(
+                    deadline_error(
+                        action,
+                        self.config.deadline_ms,
+                        "while queued for the qps limit",
+                    )
+                    .into(),
+                )
+            } else {
+                if !throttled {
+                    throttled = true;
+                    self.emit("throttle", action, &[("delayMs", wait.into())]);
+                }
+                transport::sleep(wait, signal).await.err()
+            };
+            if let Some(f) = give_up {
+                if let Some(p) = self.pacer.borrow_mut().as_mut() {
+                    p.leave(ticket);
+                }
+                return Err(f);
+            }
+        }
+    }
+}
+
+/// A `Timeout` for `deadlineMs`, saying where the time ran out.
+fn deadline_error(action: &str, deadline_ms: Option<u32>, what: &str) -> Error {
+    let ms = deadline_ms.unwrap_or(0);
+    let mut e = Error::timeout(ms);
+    e.message = ["deadlineMs = ", &ms.to_string(), " ms passed ", what].concat();
+    e.action = Some(action.to_owned());
+    e
 }
 
 fn with_attempts(mut f: Failure, attempts: u32) -> Failure {

@@ -244,6 +244,14 @@ impl ClientConfig {
             optional_string(entries, "region")?.unwrap_or_else(|| DEFAULT_REGION.to_owned());
         let signing_region =
             optional_string(entries, "signingRegion")?.unwrap_or_else(|| region.clone());
+        for (field, value) in [("region", &region), ("signingRegion", &signing_region)] {
+            if !sign::is_scope_part(value) {
+                return Err(invalid(
+                    field,
+                    "must be a region name of letters, digits, '-', '_', '.'",
+                ));
+            }
+        }
         let endpoint_text = match optional_string(entries, "endpoint")? {
             Some(e) => e,
             None => default_endpoint(&region)
@@ -727,7 +735,7 @@ mod tests {
             ),
             (
                 [base(), vec![("signingRegion".into(), s("a/b"))]].concat(),
-                "region: must be",
+                "signingRegion: must be",
             ),
             (
                 [base(), vec![("sessionToken".into(), s(""))]].concat(),

@@ -37,7 +37,8 @@ extern "C" {
     /// A caller's `AbortSignal` (duck-typed: `aborted` + `addEventListener`).
     pub type AbortSignal;
     #[wasm_bindgen(method, getter)]
-    fn aborted(this: &AbortSignal) -> bool;
+    /// Whether the signal has fired.
+    pub fn aborted(this: &AbortSignal) -> bool;
     #[wasm_bindgen(method, js_name = addEventListener)]
     fn add_event_listener(this: &AbortSignal, kind: &str, f: &Function);
     #[wasm_bindgen(method, js_name = removeEventListener)]

@@ -166,7 +166,15 @@ async fn dispatch(
         preflight(req.headers())
     } else {
         match req.uri().path() {
-            "/" => openapi::handle(state, req).await,
+            // In its own task: a call the client hangs up on (a timeout) is still processed and
+            // delivered, as by the real gateway — what makes unsafe retries duplicate.
+            "/" => {
+                let state = state.clone();
+                match tokio::spawn(async move { openapi::handle(&state, req).await }).await {
+                    Ok(resp) => resp,
+                    Err(_) => return Err(ResetConnection),
+                }
+            }
             "/sim/connect" => connect(state, req).await,
             "/sim/stats" => match *req.method() {
                 Method::GET => sim_json(

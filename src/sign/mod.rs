@@ -197,7 +197,8 @@ pub fn hex_lower(bytes: &[u8]) -> String {
     s
 }
 
-fn is_scope_part(s: &str) -> bool {
+/// Whether `s` can be a region or service in the credential scope.
+pub fn is_scope_part(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))

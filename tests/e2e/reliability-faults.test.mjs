@@ -298,9 +298,7 @@ describe("AbortSignal", () => {
     assert.equal((await sim.stats()).requests, 0);
   });
 
-  // Bug-revealing: with an already-aborted signal nothing is sent, yet the error says one HTTP
-  // attempt was made and onEvent is told of a "request" (the attempt is counted before
-  // transport::send notices the signal).
+  // With an already-aborted signal nothing is sent: no attempt is counted, no request event.
   test("an already-aborted signal reports attempts: 0 and no request event", async () => {
     await sim.fresh();
     const { c, events } = client(sim.url);

@@ -33,12 +33,10 @@ const count = (events, type) => events.filter((e) => e.type === type).length;
 const SKEW_MS = 20 * 60 * 1000;
 
 describe("QPS limiter and deadline", () => {
-  // Bug-revealing: the pacer spaces sends exactly 1000/qps × 1.01 ms apart, i.e. qps + 1 sends
-  // span 1010 ms, so it only holds if no request takes more than ~10 ms longer than another to
-  // reach the server. The first request of a burst takes longer than the rest — here 30–120 ms
-  // against ~4 ms on loopback (a new connection, cold code paths); over TLS to the vendor, a
-  // handshake — so although the client sends e.g. at 26, 230, 431, 632, 834, 1036 ms, the
-  // server admits the 1st and the 6th less than 1 s apart and throttles the 6th.
+  // The first requests of a burst reach the server later than the rest (a new connection, cold
+  // code paths; over TLS to the vendor, a handshake): 30–120 ms here against ~4 ms. A fixed
+  // 1 % margin let the server admit the 1st and 6th less than 1 s apart and throttle the 6th;
+  // the limiter's window margin now follows the slowest recent response time.
   async function burstAtQps5(endpoint) {
     await sim.fresh();
     const t0 = performance.now();
@@ -63,7 +61,8 @@ describe("QPS limiter and deadline", () => {
     assert.deepEqual(stats.byCode, { SUCCESS: 12 });
     assert.equal(sentAt.length, 12);
     assert.equal(count(events, "retry"), 0);
-    assert.ok(count(events, "throttle") >= 11, "the calls were spaced by the client");
+    // A window's worth (5) leaves at once; the other 7 wait for the next window.
+    assert.ok(count(events, "throttle") >= 7, "the calls were spaced by the client");
     assert.ok(ms >= 2000 && ms < 8000, `12 calls at 5/s took ${ms} ms`);
   }
 
@@ -97,8 +96,9 @@ describe("QPS limiter and deadline", () => {
     const results = await Promise.all([0, 1, 2, 3].map((i) => settle(() => c.p2pSendMessage(body(`t${i}`)))));
     assert.deepEqual(results.filter((r) => !r.ok).map((r) => String(r.error)), []);
     const last = Math.max(...results.map((r) => r.ms));
-    assert.ok(last >= 1400, `the last call should have queued ~1.5 s, took ${last} ms (${performance.now() - t0})`);
-    assert.ok(Math.max(...events.filter((e) => e.type === "throttle").map((e) => e.delayMs)) > 1000);
+    // Two leave at once, two wait for the next window (~1.01 s), far beyond timeoutMs.
+    assert.ok(last >= 1000, `the last calls should have queued ~1 s, took ${last} ms (${performance.now() - t0})`);
+    assert.ok(Math.max(...events.filter((e) => e.type === "throttle").map((e) => e.delayMs)) > 900);
     assert.equal((await sim.stats()).requests, 4);
   });
 
@@ -125,9 +125,8 @@ describe("QPS limiter and deadline", () => {
     assert.equal(count(b.events, "request"), 1);
   });
 
-  // Bug-revealing: a call that leaves the queue without being sent (aborted, or refused for its
-  // deadline) keeps the slot it reserved, so later calls wait for slots nobody uses — a burst of
-  // N such calls locks the client out for N / qps seconds while the server is idle.
+  // A call that leaves the queue without being sent (aborted, or refused for its deadline) must
+  // give its place back, or later calls would wait for slots nobody uses.
   test("calls aborted in the queue give their slots back", async () => {
     await sim.fresh();
     const { c } = client(sim.url, { qps: 1 });
@@ -159,9 +158,8 @@ describe("QPS limiter and deadline", () => {
 });
 
 describe("clock skew", () => {
-  // Bug-revealing: the offset is learnt as (server Date − local clock) and applied only when
-  // that exceeds 2 s; with the skew coming from clockOffsetMs the local clock is right, the
-  // difference is ~0, and the client neither corrects nor retries.
+  // The skew here comes from clockOffsetMs: the correction (server Date − the clock the client
+  // signed with) is +20 min, and the offset in use becomes ~0.
   test("clockOffsetMs −20 min, autoClockSkew: true → InvalidTimestamp, corrected, resolves after 2 attempts", async () => {
     await sim.fresh();
     const { c, events } = client(sim.url, { clockOffsetMs: -SKEW_MS, autoClockSkew: true });
@@ -170,7 +168,8 @@ describe("clock skew", () => {
     assert.deepEqual(events.filter((e) => e.type === "response").map((e) => e.code ?? "ok"), ["InvalidTimestamp", "ok"]);
     const skew = events.filter((e) => e.type === "clockSkew");
     assert.equal(skew.length, 1);
-    assert.ok(Math.abs(skew[0].offsetMs - SKEW_MS) < 5000, `offsetMs ${skew[0].offsetMs}`);
+    assert.ok(Math.abs(skew[0].correctionMs - SKEW_MS) < 5000, `correctionMs ${skew[0].correctionMs}`);
+    assert.ok(Math.abs(skew[0].offsetMs) < 5000, `offsetMs ${skew[0].offsetMs}`);
     assert.deepEqual((await sim.stats()).byCode, { InvalidTimestamp: 1, SUCCESS: 1 });
     // Learnt for good: the next call is signed right the first time.
     await c.p2pSendMessage(body("skew 2"));
@@ -205,6 +204,7 @@ describe("clock skew", () => {
     const skew = events.filter((e) => e.type === "clockSkew");
     assert.equal(skew.length, 1);
     assert.ok(Math.abs(skew[0].offsetMs - SKEW_MS) < 5000, `offsetMs ${skew[0].offsetMs}`);
+    assert.equal(skew[0].offsetMs, skew[0].correctionMs, "no offset was configured");
     assert.deepEqual((await sim.stats()).byCode, { InvalidTimestamp: 1, SUCCESS: 1 });
     await withSlowClock(SKEW_MS, () => c.p2pSendMessage(body("slow clock 2")));
     assert.equal(count(events, "request"), 3, "the learnt offset is kept");
@@ -306,8 +306,8 @@ describe("onEvent", () => {
     await sim.fresh();
     const events = [];
     const onEvent = (e) => events.push(e);
-    const sts = new ImClient({ endpoint: sim.url, credentials: async () => STS, qps: 4, onEvent });
-    const fixed = new ImClient({ accessKeyId: AK, secretAccessKey: SK, endpoint: sim.url, qps: 4, onEvent, clockOffsetMs: 0 });
+    const sts = new ImClient({ endpoint: sim.url, credentials: async () => STS, qps: 1, onEvent });
+    const fixed = new ImClient({ accessKeyId: AK, secretAccessKey: SK, endpoint: sim.url, qps: 1, onEvent, clockOffsetMs: 0 });
     await sim.fault("status503", 2);
     const results = await Promise.all([sts, fixed, sts, fixed].map((c, i) => settle(() => c.p2pSendMessage(body(`ev${i}`)))));
     await sim.fault("status500", 1);

@@ -240,8 +240,7 @@ test("control: the same clients with good input do reach the simulator", async (
   assert.deepEqual(stats.byCode, { SUCCESS: 1 });
 });
 
-// Bug-revealing: a bad `signingRegion` is reported under the name "region" (which the caller
-// did not set, or set correctly), so the message does not start with the offending field.
+// A bad `signingRegion` is reported under its own name, not as "region".
 test("a bad signingRegion is reported as signingRegion", async () => {
   await sim.fresh();
   let error;
