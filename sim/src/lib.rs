@@ -18,6 +18,17 @@ pub mod stats;
 pub mod tracker;
 pub mod verify;
 
+/// Writes one line to stderr and ignores failure. `eprintln!` panics when stderr is a full
+/// non-blocking pipe (EAGAIN) — a parent that reads the log slowly would otherwise kill the
+/// request that was logging. A lost log line is the lesser harm.
+#[macro_export]
+macro_rules! log_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 use axum::body::Body;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::FromRequestParts;
@@ -114,7 +125,7 @@ where
                 Ok((stream, _)) => stream,
                 Err(e) => {
                     // Out of descriptors and the like: back off instead of spinning.
-                    eprintln!("volc-im-sim: accept failed: {e}");
+                    log_line!("volc-im-sim: accept failed: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }

@@ -79,7 +79,7 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
         {
             let _ = tokio::signal::ctrl_c().await;
         }
-        eprintln!("volc-im-sim: shutting down");
+        volc_im_sim::log_line!("volc-im-sim: shutting down");
     }
 }
 
@@ -91,7 +91,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("volc-im-sim: {e}\n{USAGE}");
+            volc_im_sim::log_line!("volc-im-sim: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -103,7 +103,7 @@ fn main() -> ExitCode {
         {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("volc-im-sim: config {path}: {e}");
+                volc_im_sim::log_line!("volc-im-sim: config {path}: {e}");
                 return ExitCode::from(2);
             }
         },
@@ -114,7 +114,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("volc-im-sim: cannot start the runtime: {e}");
+            volc_im_sim::log_line!("volc-im-sim: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -122,14 +122,14 @@ fn main() -> ExitCode {
         let listener = match tokio::net::TcpListener::bind(&args.listen).await {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("volc-im-sim: cannot listen on {}: {e}", args.listen);
+                volc_im_sim::log_line!("volc-im-sim: cannot listen on {}: {e}", args.listen);
                 return ExitCode::FAILURE;
             }
         };
         let addr = match listener.local_addr() {
             Ok(a) => a,
             Err(e) => {
-                eprintln!("volc-im-sim: {e}");
+                volc_im_sim::log_line!("volc-im-sim: {e}");
                 return ExitCode::FAILURE;
             }
         };
@@ -141,7 +141,7 @@ fn main() -> ExitCode {
         match serve(listener, config, args.options, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("volc-im-sim: {e}");
+                volc_im_sim::log_line!("volc-im-sim: {e}");
                 ExitCode::FAILURE
             }
         }

@@ -232,7 +232,7 @@ pub async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
         } else {
             response.status().as_u16().to_string()
         };
-        eprintln!(
+        crate::log_line!(
             "volc-im-sim: action={:?} status={status} code={code} latency_ms={:.3} request_id={}",
             meta.action,
             started.elapsed().as_secs_f64() * 1000.0,

@@ -17,7 +17,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await demo?.stop();
-  if (process.env.DEMO_DEBUG) console.log(`SUCCESS lines: ${demo?.stderr().split("\n").filter((l) => l.includes("code=SUCCESS")).length}\n` + demo?.stderr().split("\n").filter((l) => !l.includes("code=SUCCESS")).join("\n"));
 });
 
 /** Opens the page; `page.problems` collects console errors and page errors. */

@@ -40,5 +40,5 @@ export async function startSimulator(args = []) {
   return { ...p, url: p.match[1] };
 }
 
-export const chromiumArgs = [...(process.env.NETLOG ? [`--log-net-log=${process.env.NETLOG}`, "--net-log-capture-mode=Everything"] : []), "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+export const chromiumArgs = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run"];

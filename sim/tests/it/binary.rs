@@ -78,3 +78,46 @@ fn a_bad_config_exits_2() {
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+/// A parent that reads the log slowly (or never) must not break requests: with stderr a full
+/// non-blocking pipe, writes fail with EAGAIN, which `eprintln!` turned into a panic that
+/// dropped the connection mid-request (seen as ERR_EMPTY_RESPONSE in Chromium).
+#[cfg(unix)]
+#[tokio::test]
+async fn a_full_nonblocking_stderr_never_breaks_a_request() {
+    use std::os::unix::net::UnixStream;
+    let (child_end, _unread_end) = UnixStream::pair().unwrap();
+    child_end.set_nonblocking(true).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_volc-im-sim"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(std::os::fd::OwnedFd::from(child_end)))
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim_end()
+        .strip_prefix("volc-im-sim listening on http://")
+        .unwrap()
+        .to_owned();
+    // Each unsigned call logs a ~130-byte line: 3000 of them overflow any socket buffer.
+    for i in 0..3000 {
+        let r = crate::common::send(
+            addr.parse().unwrap(),
+            "POST",
+            "/?Action=P2PSendMessage&Version=2020-12-01",
+            &[("Host".into(), addr.clone())],
+            b"{}",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("request {i} failed: {e}"));
+        assert_eq!(r.status, 401, "request {i}");
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert_eq!(wait_exit(&mut child).code(), Some(0));
+}
