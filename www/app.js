@@ -122,13 +122,26 @@ async function send(body, { secret } = {}) {
     }
     return json;
   }
-  const client = new ImClient({
-    accessKeyId: $("#ak").value.trim(),
-    secretAccessKey: secret ?? $("#sk").value,
-    endpoint: config.simulator,
-  });
-  return client.p2pSendMessage(body);
+  return clientFor(secret ?? $("#sk").value).p2pSendMessage(body);
 }
+
+// One client per key pair, so its QPS limiter (100/s by default, the vendor's limit) spaces a
+// burst instead of letting the server throttle it.
+const clients = new Map();
+let queuedByLimiter = 0;
+function clientFor(secret) {
+  const key = `${$("#ak").value.trim()}\n${secret}\n${config.simulator}`;
+  if (!clients.has(key)) {
+    clients.set(key, new ImClient({
+      accessKeyId: $("#ak").value.trim(),
+      secretAccessKey: secret,
+      endpoint: config.simulator,
+      onEvent: (e) => { if (e.type === "throttle") queuedByLimiter++; },
+    }));
+  }
+  return clients.get(key);
+}
+
 
 function showError(err) {
   const rows = [["Code", err.code], ["Message", err.message], ["RequestId", err.requestId ?? "—"],
@@ -199,6 +212,7 @@ $("#outsider").addEventListener("click", () =>
 $("#burst").addEventListener("click", () =>
   run($("#burst"), async () => {
     const body = readBody({ Content: "burst" });
+    queuedByLimiter = 0;
     const started = performance.now();
     const outcomes = await Promise.allSettled(Array.from({ length: 150 }, () => send(body)));
     const ms = Math.round(performance.now() - started);
@@ -212,8 +226,10 @@ $("#burst").addEventListener("click", () =>
       el("div", { class: "summary", role: "status" },
         el("span", { class: "badge ok" }, `${ok} accepted`),
         el("span", { class: `badge ${throttled ? "warn" : "ok"}` }, `${throttled} throttled (FlowLimitExceeded)`),
-        el("span", { class: `badge ${other ? "err" : "ok"}` }, `${other} other errors`)),
-      el("p", { class: "meta" }, `150 sends in ${ms} ms. The simulator allows 100 requests per app in any 1 s window, as the vendor does.`),
+        el("span", { class: `badge ${other ? "err" : "ok"}` }, `${other} other errors`),
+        el("span", { class: "badge off" }, `${queuedByLimiter} queued by the client`)),
+      el("p", { class: "meta" }, `150 sends in ${ms} ms. The vendor (and the simulator) allow 100 requests per app in any 1 s window; ` +
+        "the client's qps limiter spaces a burst so the server does not throttle it."),
       ...otherCodes.map((c) => el("p", { class: "meta" }, c)));
   }));
 
