@@ -12,7 +12,6 @@ use crate::sign::{Credentials, SigningTime};
 use crate::transport::{self, AbortSignal};
 use crate::{Error, ErrorCode};
 use js_sys::{Function, Object, Promise, Reflect};
-use serde::de::{DeserializeOwned, IgnoredAny};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -159,28 +158,25 @@ impl Session {
     }
 
     /// Runs `action` with `body` to completion under the client's limiter, retry, skew and
-    /// deadline rules, and decodes the envelope's `Result` as `R`; every error reports how
-    /// many attempts were made.
-    pub async fn execute<R: DeserializeOwned>(
+    /// deadline rules; every error reports how many attempts were made.
+    pub async fn execute(
         &self,
         action: &str,
         version: &str,
         body: Vec<u8>,
         signal: Option<&AbortSignal>,
-    ) -> Result<Success<R>, Failure> {
-        let (status, bytes) = self.run(action, version, body, signal).await?;
-        envelope::decode::<R>(action, status, &bytes).map_err(Failure::from)
+    ) -> Result<Success, Failure> {
+        self.run(action, version, body, signal).await
     }
 
-    /// The loop behind `execute`, not generic (one copy in the `.wasm`): it only needs to know
-    /// whether the envelope is a success, and returns the successful reply's status and body.
+    /// The loop behind `execute`.
     async fn run(
         &self,
         action: &str,
         version: &str,
         body: Vec<u8>,
         signal: Option<&AbortSignal>,
-    ) -> Result<(u16, Vec<u8>), Failure> {
+    ) -> Result<Success, Failure> {
         let started = now_ms();
         let deadline_at = self.config.deadline_ms.map(|d| started + f64::from(d));
         let past_deadline = |what: &str| deadline_error(action, self.config.deadline_ms, what);
@@ -224,24 +220,22 @@ impl Session {
                 p.observe_latency(now_ms() - sent_at);
             }
             let (failure, date, retry_after) = match reply {
-                Ok(reply) => {
-                    match envelope::decode::<IgnoredAny>(action, reply.status, &reply.body) {
-                        Ok(ok) => {
-                            self.emit(
-                                "response",
-                                action,
-                                &[
-                                    ("attempt", attempts.into()),
-                                    ("status", reply.status.into()),
-                                    ("requestId", ok.metadata.request_id.as_str().into()),
-                                    ("durationMs", (now_ms() - sent_at).into()),
-                                ],
-                            );
-                            return Ok((reply.status, reply.body));
-                        }
-                        Err(error) => (Failure::from(error), reply.date, reply.retry_after),
+                Ok(reply) => match envelope::decode(action, reply.status, &reply.body) {
+                    Ok(ok) => {
+                        self.emit(
+                            "response",
+                            action,
+                            &[
+                                ("attempt", attempts.into()),
+                                ("status", reply.status.into()),
+                                ("requestId", ok.metadata.request_id.as_str().into()),
+                                ("durationMs", (now_ms() - sent_at).into()),
+                            ],
+                        );
+                        return Ok(ok);
                     }
-                }
+                    Err(error) => (Failure::from(error), reply.date, reply.retry_after),
+                },
                 Err(failure) => (failure, None, None),
             };
             let mut failure = with_attempts(failure, attempts);

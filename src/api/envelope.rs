@@ -4,7 +4,6 @@
 //! alone (a 200 can carry an error) and not by `CodeN` (signing.md, "Response envelope").
 
 use crate::Error;
-use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -65,36 +64,11 @@ pub struct VendorError {
 
 /// A decoded successful response: metadata and the `Result`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Success<R> {
+pub struct Success {
     /// `ResponseMetadata`.
     pub metadata: ResponseMetadata,
-    /// `Result`, decoded as `R` (`serde_json::Value` for a generic action).
-    pub result: R,
-}
-
-/// The wire shape, decoded straight from bytes (no intermediate `Value`: smaller `.wasm`).
-#[derive(Deserialize)]
-struct Raw<R> {
-    #[serde(rename = "ResponseMetadata")]
-    metadata: Option<RawMetadata>,
-    #[serde(rename = "Result")]
-    result: Option<R>,
-}
-
-#[derive(Deserialize)]
-struct RawMetadata {
-    #[serde(rename = "RequestId", default)]
-    request_id: String,
-    #[serde(rename = "Action", default)]
-    action: String,
-    #[serde(rename = "Version", default)]
-    version: String,
-    #[serde(rename = "Service", default)]
-    service: String,
-    #[serde(rename = "Region", default)]
-    region: String,
-    #[serde(rename = "Error", default)]
-    error: Option<VendorError>,
+    /// `Result`, as JSON; typed actions read it further (e.g. `P2PSendMessageResult::from_value`).
+    pub result: Value,
 }
 
 fn preview(body: &[u8]) -> String {
@@ -113,14 +87,19 @@ fn preview(body: &[u8]) -> String {
     out
 }
 
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Decodes a response of `action` with HTTP `status` and `body` into a success or an error
-/// that carries `Code`, `CodeN`, `RequestId`, the status and the action.
-pub fn decode<R: DeserializeOwned>(
-    action: &str,
-    status: u16,
-    body: &[u8],
-) -> Result<Success<R>, Error> {
-    let not_envelope = |why: &str, request_id: Option<String>| {
+/// that carries `Code`, `CodeN`, `RequestId`, the status and the action. Read from a generic
+/// JSON value by hand: serde's typed decoding would add its float-formatting error paths
+/// (~20 KB) to the `.wasm`.
+pub fn decode(action: &str, status: u16, body: &[u8]) -> Result<Success, Error> {
+    let not_envelope = |why: &str, request_id: String| {
         let msg = [
             "HTTP ",
             &status.to_string(),
@@ -131,55 +110,50 @@ pub fn decode<R: DeserializeOwned>(
         ]
         .concat();
         let mut e = Error::invalid_response(status, msg).with_action(action);
-        e.request_id = request_id.filter(|id| !id.is_empty());
+        e.request_id = Some(request_id).filter(|id| !id.is_empty());
         e
     };
-    let raw: Raw<R> = match serde_json::from_slice(body) {
-        Ok(raw) => raw,
-        // Not even the envelope, or a `Result` of another shape: find out which.
-        Err(typed_err) => {
-            let Ok(loose) = serde_json::from_slice::<Raw<IgnoredAny>>(body) else {
-                return Err(not_envelope("not a JSON Volcengine response", None));
+    let Ok(mut doc) = serde_json::from_slice::<Value>(body) else {
+        return Err(not_envelope(
+            "not a JSON Volcengine response",
+            String::new(),
+        ));
+    };
+    let meta = match doc.get("ResponseMetadata") {
+        Some(m) if m.is_object() => m,
+        _ => return Err(not_envelope("no ResponseMetadata", String::new())),
+    };
+    let request_id = text(meta, "RequestId");
+    match meta.get("Error") {
+        None | Some(Value::Null) => {}
+        Some(e) => {
+            let Some(code) = e.get("Code").and_then(Value::as_str) else {
+                return Err(not_envelope("malformed ResponseMetadata.Error", request_id));
             };
-            let Some(meta) = loose.metadata else {
-                return Err(not_envelope("no ResponseMetadata", None));
-            };
-            if meta.error.is_none() {
-                let why = ["unexpected Result: ", &typed_err.to_string()].concat();
-                return Err(not_envelope(&why, Some(meta.request_id)));
-            }
-            Raw {
-                metadata: Some(meta),
-                result: None,
-            }
+            let code_n = e.get("CodeN").and_then(Value::as_i64);
+            let mut out = Error::vendor(code, code_n, &text(e, "Message")).with_action(action);
+            out.status = Some(status);
+            out.request_id = Some(request_id).filter(|id| !id.is_empty());
+            return Err(out);
         }
-    };
-    let Some(meta) = raw.metadata else {
-        return Err(not_envelope("no ResponseMetadata", None));
-    };
-    if let Some(e) = meta.error {
-        let mut out = Error::vendor(&e.code, e.code_n, &e.message).with_action(action);
-        out.status = Some(status);
-        out.request_id = Some(meta.request_id).filter(|id| !id.is_empty());
-        return Err(out);
     }
     if !(200..300).contains(&status) {
         return Err(not_envelope(
             "an HTTP error without ResponseMetadata.Error",
-            Some(meta.request_id),
+            request_id,
         ));
     }
-    let Some(result) = raw.result else {
-        return Err(not_envelope("no Result", Some(meta.request_id)));
-    };
     let metadata = ResponseMetadata {
-        request_id: meta.request_id,
-        action: meta.action,
-        version: meta.version,
-        service: meta.service,
-        region: meta.region,
+        request_id,
+        action: text(meta, "Action"),
+        version: text(meta, "Version"),
+        service: text(meta, "Service"),
+        region: text(meta, "Region"),
     };
-    Ok(Success { metadata, result })
+    match doc.get_mut("Result").map(Value::take) {
+        Some(result) if !result.is_null() => Ok(Success { metadata, result }),
+        _ => Err(not_envelope("no Result", metadata.request_id)),
+    }
 }
 
 #[cfg(test)]
@@ -189,7 +163,7 @@ mod tests {
 
     #[test]
     fn success() {
-        let s = decode::<serde_json::Value>(
+        let s = decode(
             "A",
             200,
             br#"{"ResponseMetadata":{"RequestId":"r1","Action":"A"},"Result":{"x":1}}"#,
@@ -201,7 +175,7 @@ mod tests {
 
     #[test]
     fn error_on_http_200_is_an_error() {
-        let e = decode::<serde_json::Value>("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2","Error":{"Code":"InvalidParam","CodeN":0,"Message":"bad"}}}"#).unwrap_err();
+        let e = decode("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2","Error":{"Code":"InvalidParam","CodeN":0,"Message":"bad"}}}"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::Vendor("InvalidParam".into()));
         assert_eq!(
             (e.code_n, e.status, e.request_id.as_deref()),
@@ -212,11 +186,11 @@ mod tests {
 
     #[test]
     fn non_2xx_keeps_structured_error() {
-        let e = decode::<serde_json::Value>("A", 401, br#"{"ResponseMetadata":{"RequestId":"r3","Error":{"Code":"SignatureDoesNotMatch","CodeN":100010,"Message":"m"}}}"#).unwrap_err();
+        let e = decode("A", 401, br#"{"ResponseMetadata":{"RequestId":"r3","Error":{"Code":"SignatureDoesNotMatch","CodeN":100010,"Message":"m"}}}"#).unwrap_err();
         assert_eq!(e.code.as_str(), "SignatureDoesNotMatch");
         assert_eq!((e.code_n, e.status), (Some(100010), Some(401)));
         assert!(!e.retryable);
-        let e = decode::<serde_json::Value>("A", 429, br#"{"ResponseMetadata":{"RequestId":"r","Error":{"Code":"FlowLimitExceeded","CodeN":100018,"Message":"m"}}}"#).unwrap_err();
+        let e = decode("A", 429, br#"{"ResponseMetadata":{"RequestId":"r","Error":{"Code":"FlowLimitExceeded","CodeN":100018,"Message":"m"}}}"#).unwrap_err();
         assert!(e.retryable);
     }
 
@@ -224,14 +198,18 @@ mod tests {
     fn typed_result_of_the_wrong_shape_is_invalid_response_with_request_id() {
         let body =
             br#"{"ResponseMetadata":{"RequestId":"r9"},"Result":{"P2PResult":[{"UserId":"x"}]}}"#;
-        let e = decode::<crate::api::p2p::P2PSendMessageResult>("A", 200, body).unwrap_err();
+        let ok = decode("A", 200, body).unwrap();
+        let why = crate::api::p2p::P2PSendMessageResult::from_value(&ok.result).unwrap_err();
+        assert!(why.contains("UserId"), "{why}");
+        let body = br#"{"ResponseMetadata":{"RequestId":"r8","Error":{"Code":"X","Message":"m"}},"Result":7}"#;
+        let e = decode("A", 400, body).unwrap_err();
+        assert_eq!(e.code.as_str(), "X");
+        let body = br#"{"ResponseMetadata":{"RequestId":"r7","Error":{"Message":"no code"}}}"#;
+        let e = decode("A", 400, body).unwrap_err();
         assert_eq!(
             (e.code, e.request_id.as_deref()),
-            (ErrorCode::InvalidResponse, Some("r9"))
+            (ErrorCode::InvalidResponse, Some("r7"))
         );
-        let body = br#"{"ResponseMetadata":{"RequestId":"r8","Error":{"Code":"X","Message":"m"}},"Result":7}"#;
-        let e = decode::<crate::api::p2p::P2PSendMessageResult>("A", 400, body).unwrap_err();
-        assert_eq!(e.code.as_str(), "X");
     }
 
     #[test]
@@ -244,7 +222,7 @@ mod tests {
             (200, br#"{"ResponseMetadata":{"RequestId":"x"}}"#),
             (500, br#"{"ResponseMetadata":{"RequestId":"x"}}"#),
         ] {
-            let e = decode::<serde_json::Value>("A", status, body).unwrap_err();
+            let e = decode("A", status, body).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{body:?}");
             assert_eq!(e.status, Some(status));
             assert!(!e.retryable);

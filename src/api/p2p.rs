@@ -103,6 +103,40 @@ pub struct P2PSendMessageResult {
 }
 
 impl P2PSendMessageResult {
+    /// Reads a `Result` JSON value (by hand, without serde's typed decoding, for `.wasm` size);
+    /// `Err` says what is wrong. `Code` and `DevicePlatform` are open strings.
+    pub fn from_value(v: &serde_json::Value) -> Result<Self, String> {
+        use serde_json::Value;
+        let rows = match v.get("P2PResult") {
+            None | Some(Value::Null) => {
+                return Ok(Self {
+                    p2p_result: Vec::new(),
+                })
+            }
+            Some(Value::Array(rows)) => rows,
+            Some(_) => return Err("P2PResult is not an array".into()),
+        };
+        let mut p2p_result = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let at = || ["P2PResult[", &i.to_string(), "]"].concat();
+            let user_id = row
+                .get("UserId")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| [at().as_str(), ".UserId is not an int64"].concat())?;
+            let text = |k: &str| match row.get(k) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(_) => Err([at().as_str(), ".", k, " is not a string"].concat()),
+            };
+            p2p_result.push(P2PResult {
+                user_id,
+                code: text("Code")?,
+                device_platform: text("DevicePlatform")?,
+            });
+        }
+        Ok(Self { p2p_result })
+    }
+
     /// As JSON (built directly, without the `Serialize` machinery).
     pub fn to_value(&self) -> serde_json::Value {
         use serde_json::{Map, Value};
@@ -185,6 +219,31 @@ mod tests {
             "{{{ok},\"Content\":\"x\",\"ReceiverUserId\":\"1,2\"}}"
         ))
         .starts_with("ReceiverUserId: expected an array"));
+    }
+
+    #[test]
+    fn from_value_agrees_with_serde() {
+        for text in [
+            r#"{"P2PResult":[{"UserId":9223372036854775807,"Code":"Success","DevicePlatform":"Web","Extra":1}]}"#,
+            r#"{"P2PResult":[{"UserId":1}]}"#,
+            r#"{}"#,
+        ] {
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            let by_serde: P2PSendMessageResult = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(
+                P2PSendMessageResult::from_value(&v).unwrap(),
+                by_serde,
+                "{text}"
+            );
+        }
+        for bad in [
+            r#"{"P2PResult":{}}"#,
+            r#"{"P2PResult":[{"UserId":"1"}]}"#,
+            r#"{"P2PResult":[{"UserId":1,"Code":5}]}"#,
+        ] {
+            let v: serde_json::Value = serde_json::from_str(bad).unwrap();
+            assert!(P2PSendMessageResult::from_value(&v).is_err(), "{bad}");
+        }
     }
 
     #[test]

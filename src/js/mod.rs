@@ -108,7 +108,7 @@ impl ImClient {
                     unreachable!()
                 };
                 let request = P2PSendMessageRequest::from_entries(&entries)?;
-                let ok: Success<P2PSendMessageResult> = session
+                let ok: Success = session
                     .execute(
                         p2p::ACTION,
                         crate::api::IM_VERSION,
@@ -116,7 +116,16 @@ impl ImClient {
                         signal.as_ref(),
                     )
                     .await?;
-                let out = ok.metadata.envelope_with(ok.result.to_value());
+                // The spec's fields only, checked: a Result of another shape is InvalidResponse.
+                let result = P2PSendMessageResult::from_value(&ok.result).map_err(|why| {
+                    let mut e = Error::invalid_response(
+                        200,
+                        ["Result is not a P2PSendMessage result: ", &why].concat(),
+                    );
+                    e.request_id = Some(ok.metadata.request_id.clone());
+                    e.with_action(p2p::ACTION)
+                })?;
+                let out = ok.metadata.envelope_with(result.to_value());
                 Ok::<_, Failure>(convert::to_js(
                     &out,
                     &p2p::INT64_FIELDS,
@@ -141,7 +150,7 @@ impl ImClient {
                 let json = to_json_value(&body_entries(&body)?, "body")?;
                 let bytes = serde_json::to_vec(&json)
                     .map_err(|e| Error::invalid_argument(e.to_string()))?;
-                let ok: Success<serde_json::Value> = session
+                let ok: Success = session
                     .execute(&action, &opts.version, bytes, signal.as_ref())
                     .await?;
                 let fields: Vec<&str> = opts.int64_fields.iter().map(String::as_str).collect();
