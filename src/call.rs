@@ -166,17 +166,6 @@ impl Session {
         body: Vec<u8>,
         signal: Option<&AbortSignal>,
     ) -> Result<Success, Failure> {
-        self.run(action, version, body, signal).await
-    }
-
-    /// The loop behind `execute`.
-    async fn run(
-        &self,
-        action: &str,
-        version: &str,
-        body: Vec<u8>,
-        signal: Option<&AbortSignal>,
-    ) -> Result<Success, Failure> {
         let started = now_ms();
         let deadline_at = self.config.deadline_ms.map(|d| started + f64::from(d));
         let past_deadline = |what: &str| deadline_error(action, self.config.deadline_ms, what);

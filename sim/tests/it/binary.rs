@@ -5,10 +5,14 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn start(args: &[&str]) -> (std::process::Child, String) {
+    start_with_stderr(args, Stdio::null())
+}
+
+fn start_with_stderr(args: &[&str], stderr: Stdio) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_volc-im-sim"))
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -88,16 +92,8 @@ async fn a_full_nonblocking_stderr_never_breaks_a_request() {
     use std::os::unix::net::UnixStream;
     let (child_end, _unread_end) = UnixStream::pair().unwrap();
     child_end.set_nonblocking(true).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_volc-im-sim"))
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(std::os::fd::OwnedFd::from(child_end)))
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let stderr = Stdio::from(std::os::fd::OwnedFd::from(child_end));
+    let (mut child, line) = start_with_stderr(&["--listen", "127.0.0.1:0"], stderr);
     let addr = line
         .trim_end()
         .strip_prefix("volc-im-sim listening on http://")
