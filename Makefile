@@ -20,5 +20,12 @@ test: setup-browser
 demo: pkg sim
 	node scripts/demo.mjs
 
+# Benchmarks (benches/README.md): builds first, then measures; prints a table and writes
+# benches/results.json and benches/results.svg. Exits non-zero only if a benchmark crashed.
+bench: pkg setup-browser
+	cargo build -p volc-im-sim --profile sim
+	cargo build --release -p volc-im --example bench_sign
+	node benches/run.mjs
+
 clean:
 	rm -rf pkg target/pkg-build artifacts

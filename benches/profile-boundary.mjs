@@ -1,0 +1,71 @@
+// Investigation aid (not part of `make bench`): how often one call crosses the JS↔wasm boundary.
+// Wraps every import the glue hands to WebAssembly.Instance and every export, then counts the
+// calls made by one signRequestSync (192 B and 64 KiB bodies, string and Uint8Array) and one
+// ImClient.p2pSendMessage to a stub fetch. `node benches/profile-boundary.mjs`
+import { readFileSync } from "node:fs";
+import * as fx from "./fixtures.mjs";
+import { root } from "./common.mjs";
+
+const counts = new Map();
+let counting = false;
+const bump = (k) => counting && counts.set(k, (counts.get(k) ?? 0) + 1);
+const short = (name) => name.replace(/^__wbg_/, "").replace(/_[0-9a-f]{16}$/, "");
+
+const Instance = WebAssembly.Instance;
+WebAssembly.Instance = function (module, imports) {
+  const wrapped = {};
+  for (const [ns, fns] of Object.entries(imports)) {
+    wrapped[ns] = {};
+    for (const [name, f] of Object.entries(fns)) {
+      wrapped[ns][name] = typeof f === "function" ? function (...a) { bump(`import ${short(name)}`); return f.apply(this, a); } : f;
+    }
+  }
+  const inst = new Instance(module, wrapped);
+  const exports = {};
+  for (const [name, v] of Object.entries(inst.exports)) {
+    exports[name] = typeof v === "function" ? (...a) => { bump(`export ${name}`); return v(...a); } : v;
+  }
+  return { exports };
+};
+
+const glue = await import(`${root}pkg/volc_im.js`);
+glue.initSync({ module: readFileSync(`${root}pkg/volc_im_bg.wasm`) });
+
+const opts = (body) => ({
+  method: "POST", url: fx.URL_P2P, headers: fx.HEADERS, body, accessKeyId: fx.ACCESS_KEY_ID,
+  secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE, date: fx.DATE,
+});
+
+function measure(label, fn) {
+  counts.clear();
+  counting = true;
+  const r = fn();
+  counting = false;
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n${label}: ${total} boundary calls`);
+  for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(5)}  ${k}`);
+  return r;
+}
+
+glue.signRequestSync(opts(fx.SMALL_BODY)); // warm (key cache)
+measure("signRequestSync, 192 B string body", () => glue.signRequestSync(opts(fx.SMALL_BODY)));
+measure("signRequestSync, 64 KiB string body", () => glue.signRequestSync(opts(fx.BIG_BODY)));
+const bytes = new TextEncoder().encode(fx.BIG_BODY);
+measure("signRequestSync, 64 KiB Uint8Array body", () => glue.signRequestSync(opts(bytes)));
+
+// One send, with a stub fetch that answers at once (no network).
+const envelope = JSON.stringify({
+  ResponseMetadata: { RequestId: "r", Action: "P2PSendMessage", Version: "2020-12-01", Service: "rtc", Region: "cn-north-1" },
+  Result: { P2PResult: [{ UserId: 10001, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10002, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10003, Code: "NOT_ONLINE", DevicePlatform: "Default" }] },
+});
+const stubFetch = async () => new Response(envelope, { status: 200, headers: { "Content-Type": "application/json" } });
+const client = new glue.ImClient({ accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, qps: 0, retries: 0, fetch: stubFetch });
+const { MESSAGE } = await import("./send.mjs");
+await client.p2pSendMessage(MESSAGE);
+counts.clear();
+counting = true;
+await client.p2pSendMessage(MESSAGE);
+counting = false;
+const total = [...counts.values()].reduce((a, b) => a + b, 0);
+console.log(`\np2pSendMessage (stub fetch): ${total} boundary calls`);
+for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(5)}  ${k}`);
