@@ -3,8 +3,10 @@
 # entries from pkg-template/, and a CommonJS build of the Node entry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tmp=target/pkg-build
-rm -rf "$tmp" && mkdir -p "$tmp"
+# A private work directory, so two builds at once (a test run and a benchmark) cannot collide;
+# target/pkg-build keeps the last one's unoptimised .wasm for size analysis.
+tmp=$(mktemp -d target/pkg-build.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
 
 cargo build -p volc-im --release --target wasm32-unknown-unknown
 wasm-bindgen --target web --no-typescript --out-dir "$tmp" target/wasm32-unknown-unknown/release/volc_im.wasm
@@ -31,8 +33,9 @@ node_modules/.bin/esbuild "$out/node.mjs" --bundle --platform=node --format=cjs 
   --define:import.meta.url=__volc_im_url --inject:scripts/cjs-url-shim.js \
   --log-level=warning --outfile="$out/index.cjs"
 
-rm -rf pkg.old
-[ -d pkg ] && mv pkg pkg.old
+rm -rf target/pkg-build && mkdir -p target/pkg-build && cp "$tmp/volc_im_bg.wasm" target/pkg-build/
+old=$(mktemp -d target/pkg-old.XXXXXX)
+[ -d pkg ] && mv pkg "$old/"
 mv "$out" pkg
-rm -rf pkg.old
+rm -rf "$old"
 echo "pkg/ built: $(wc -c < pkg/volc_im_bg.wasm) bytes of wasm"

@@ -206,7 +206,8 @@ impl Session {
             let reply =
                 transport::send(self.fetch.as_ref(), &prepared, timeout as u32, signal).await;
             if let Some(p) = self.pacer.borrow_mut().as_mut() {
-                p.observe_latency(now_ms() - sent_at);
+                let now = now_ms();
+                p.observe_latency(now, now - sent_at);
             }
             let (failure, date, retry_after) = match reply {
                 Ok(reply) => match envelope::decode(action, reply.status, &reply.body) {
