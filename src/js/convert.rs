@@ -14,6 +14,13 @@ pub fn to_input(v: &JsValue) -> Input {
 }
 
 fn to_input_at(v: &JsValue, depth: u32) -> Input {
+    // Most common first: each test is a call across the JS boundary.
+    if let Some(s) = v.as_string() {
+        return Input::Str(s);
+    }
+    if let Some(n) = v.as_f64() {
+        return Input::Number(n);
+    }
     if v.is_undefined() {
         return Input::Absent;
     }
@@ -22,12 +29,6 @@ fn to_input_at(v: &JsValue, depth: u32) -> Input {
     }
     if let Some(b) = v.as_bool() {
         return Input::Bool(b);
-    }
-    if let Some(n) = v.as_f64() {
-        return Input::Number(n);
-    }
-    if let Some(s) = v.as_string() {
-        return Input::Str(s);
     }
     if v.is_bigint() {
         return match i64::try_from(v.clone()) {
