@@ -123,8 +123,9 @@ interface CommonClientOptions<M extends Int64Mode> {
   /** Client-side limit: requests are queued so the server never sees more than this many in
    * any second. Default 100 (the vendor's per-app limit); 0 turns it off. */
   qps?: number;
-  /** Retries of failures that certainly were not processed (throttling, 503, refused
-   * connections), with jittered exponential backoff. Default 2. */
+  /** Retries of failures that certainly were not processed (`FlowLimitExceeded`/429,
+   * `ServiceUnavailableTemp`, `FailToConnect`, refused connections), with jittered exponential
+   * backoff. Default 2. */
   retries?: number;
   /** Also retry timeouts and 5xx that may have been processed. A retried P2P message can be
    * delivered twice. Default false. */
@@ -225,14 +226,16 @@ export declare class ImClient<M extends Int64Mode = "string"> {
   p2pSendMessage(body: P2PSendMessageRequest | string, options?: P2PCallOptions): Promise<P2PSendMessageResponse<Int64Of<M>>>;
   /** Any IM action, e.g. `call("GetConversationMarks", body)`. */
   call(action: string, body: { [key: string]: JsonInput } | string, options?: CallOptions): Promise<{ ResponseMetadata: ResponseMetadata; Result: JsonValue }>;
+  /** Who the client is (access key id, region, endpoint); never the secret. */
   toString(): string;
+  toJSON(): { accessKeyId?: string; region?: string; endpoint?: string };
 }
 
 export interface SignRequestOptions {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array | ArrayBuffer;
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;

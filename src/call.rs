@@ -88,10 +88,10 @@ impl Session {
         if let Some(c) = &self.config.credentials {
             return Ok((Rc::new(c.clone()), 0));
         }
-        let provider = self
-            .provider
-            .as_ref()
-            .expect("validated: credentials function present");
+        let Some(provider) = self.provider.as_ref() else {
+            // The options said "credentials function" but it could not be read back.
+            return Err(Error::invalid_argument("credentials: expected a function").into());
+        };
         let mut refreshed = false;
         loop {
             if let Some(p) = self.provided.borrow().as_ref() {
@@ -183,9 +183,10 @@ impl Session {
                 .await
                 .map_err(|f| with_attempts(f, attempts))?;
             let signing_now = SigningTime::from_unix_millis(now_ms() + self.clock_offset_ms.get());
-            let prepared =
-                self.config
-                    .prepare(&credentials, action, version, body.clone(), signing_now)?;
+            let prepared = self
+                .config
+                .prepare(&credentials, action, version, body.clone(), signing_now)
+                .map_err(|e| with_attempts(e.into(), attempts))?;
             // 3. One attempt, bounded by timeoutMs and what is left of the deadline.
             let mut timeout = f64::from(self.config.timeout_ms);
             if let Some(d) = deadline_at {

@@ -115,11 +115,11 @@ pub fn credentials_from(entries: &Entries, what: &str) -> Result<Credentials, Er
     if credentials
         .access_key_id
         .bytes()
-        .any(|b| b <= b' ' || b == 0x7f || b == b'/' || b == b',')
+        .any(|b| b <= b' ' || b >= 0x7f || b == b'/' || b == b',')
     {
         return Err(invalid(
             &field("accessKeyId"),
-            "must not contain spaces, control characters, '/' or ','",
+            "must not contain spaces, control or non-ASCII characters, '/' or ','",
         ));
     }
     Ok(credentials)
@@ -570,11 +570,7 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
         &sign::canonical::canonical_path(&url.path),
         &signing.canonical_query,
     );
-    headers.retain(|(k, _)| {
-        !signing
-            .headers()
-            .any(|(added, _)| added.eq_ignore_ascii_case(k))
-    });
+    headers.retain(|(k, _)| !sign::SIGNER_OWNED.contains(&k.to_ascii_lowercase().as_str()));
     headers.extend(signing.headers().map(|(k, v)| (k.to_owned(), v.to_owned())));
     Ok(SignedRequest {
         url: sent_url,

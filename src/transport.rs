@@ -15,8 +15,6 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     type FetchResponse;
     #[wasm_bindgen(method, getter)]
-    fn status(this: &FetchResponse) -> u16;
-    #[wasm_bindgen(method, getter)]
     fn headers(this: &FetchResponse) -> FetchHeaders;
     #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
     fn array_buffer(this: &FetchResponse) -> Result<Promise, JsValue>;
@@ -93,23 +91,35 @@ pub async fn send(
     };
     let controller = AbortController::new();
     let timed_out = Rc::new(Cell::new(false));
+    // A promise that rejects when the timeout or the caller's signal fires. Each await races
+    // against it, so the call settles even with a `fetch` that ignores its signal.
+    let mut reject_guard: Option<Function> = None;
+    let guard = Promise::new(&mut |_, reject| reject_guard = Some(reject));
+    let reject_guard = reject_guard.expect("the Promise executor runs synchronously");
     let on_timeout = {
-        let (controller, timed_out) = (controller.clone(), timed_out.clone());
+        let (controller, timed_out, reject) =
+            (controller.clone(), timed_out.clone(), reject_guard.clone());
         Closure::<dyn FnMut()>::new(move || {
             timed_out.set(true);
             controller.abort();
+            let _ = reject.call0(&JsValue::UNDEFINED);
         })
     };
     let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
     let on_abort = {
-        let controller = controller.clone();
-        Closure::<dyn FnMut()>::new(move || controller.abort())
+        let (controller, reject) = (controller.clone(), reject_guard.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            controller.abort();
+            let _ = reject.call0(&JsValue::UNDEFINED);
+        })
     };
     if let Some(s) = signal {
         s.add_event_listener("abort", on_abort.as_ref().unchecked_ref());
     }
 
-    let result = attempt(&fetch, req, &controller.signal()).await;
+    let result = attempt(&fetch, req, &controller.signal(), &guard).await;
+    // No unhandled rejection from the guard: `race` attached a reaction to it before the
+    // first await, and the guard can only reject after that (timer or abort event).
 
     clear_timeout(&timer);
     if let Some(s) = signal {
@@ -177,10 +187,16 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Failure>
     result.map(|_| ()).map_err(|_| Error::aborted().into())
 }
 
+/// Awaits `p`, or the guard's rejection if that comes first.
+async fn race(p: &Promise, guard: &Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::race(&js_sys::Array::of2(p, guard))).await
+}
+
 async fn attempt(
     fetch: &Function,
     req: &PreparedRequest,
     signal: &AbortSignal,
+    guard: &Promise,
 ) -> Result<Reply, JsValue> {
     let headers = Object::new();
     for (k, v) in &req.headers {
@@ -196,14 +212,18 @@ async fn attempt(
     )?;
     Reflect::set(&init, &"signal".into(), signal)?;
     let returned = fetch.call2(&js_sys::global(), &JsValue::from_str(&req.url), &init)?;
-    let response: FetchResponse = JsFuture::from(Promise::resolve(&returned))
-        .await?
-        .unchecked_into();
-    let status = response.status();
+    let response = race(&Promise::resolve(&returned), guard).await?;
+    // Read through Reflect: an injected fetch may resolve to something that is not a Response.
+    let status = prop(&response, "status")
+        .as_f64()
+        .filter(|s| (100.0..=599.0).contains(s))
+        .ok_or_else(|| js_sys::Error::new("fetch resolved to something that is not a Response"))?
+        as u16;
+    let response: FetchResponse = response.unchecked_into();
     let response_headers = response.headers();
     let date = response_headers.get("Date").ok().flatten();
     let retry_after = response_headers.get("Retry-After").ok().flatten();
-    let body = JsFuture::from(response.array_buffer()?).await?;
+    let body = race(&response.array_buffer()?, guard).await?;
     Ok(Reply {
         status,
         date,

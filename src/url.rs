@@ -20,7 +20,14 @@ pub struct Url {
 }
 
 fn bad(field: &str, url: &str, why: &str) -> Error {
-    Error::invalid_argument([field, ": ", &quote(url), " is not a valid URL: ", why].concat())
+    // Never quote credentials that were put in the URL (`https://AK:SECRET@host`).
+    let shown = match (url.find("://"), url.find('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            [&url[..scheme_end + 3], "***", &url[at..]].concat()
+        }
+        _ => url.to_owned(),
+    };
+    Error::invalid_argument([field, ": ", &quote(&shown), " is not a valid URL: ", why].concat())
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -114,9 +121,11 @@ impl Url {
                     && p.bytes().all(|b| b.is_ascii_digit())
                     && p.parse::<u32>().is_ok_and(|n| n <= 65535) =>
             {
-                if p != default_port {
+                // As WHATWG URL (and so fetch) writes it: no leading zeros, no default port.
+                let port = p.parse::<u32>().map(|n| n.to_string()).unwrap_or_default();
+                if port != default_port {
                     authority.push(':');
-                    authority.push_str(p);
+                    authority.push_str(&port);
                 }
             }
             Some(_) => {
@@ -221,6 +230,17 @@ mod tests {
         let u = Url::parse("endpoint", "http://[::1]:80/").unwrap();
         assert_eq!(u.authority, "[::1]");
         assert_eq!(Url::parse("u", "http://h/%zz").unwrap().path, "/%zz");
+        assert_eq!(
+            Url::parse("u", "http://127.0.0.1:08780").unwrap().authority,
+            "127.0.0.1:8780"
+        );
+        assert_eq!(Url::parse("u", "https://h:0443").unwrap().authority, "h");
+        let e = Url::parse("endpoint", "https://AKLT:TOPSECRET@h/").unwrap_err();
+        assert!(
+            !e.message.contains("TOPSECRET") && e.message.contains("***"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

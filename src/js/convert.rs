@@ -7,13 +7,30 @@ use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 const MAX_DEPTH: u32 = 64;
+/// Values read from one input at most: a cyclic or heavily shared structure (`a.push(a, a)`)
+/// would otherwise be walked exponentially often.
+const MAX_NODES: u32 = 100_000;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    // `catch` variants: a throwing getter or Proxy trap must become an error, not an exception
+    // crossing the wasm future (which would leave the call's promise pending).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn prototype_of(v: &JsValue) -> Result<JsValue, JsValue>;
+}
 
 /// A JS value as an [`Input`], keeping how numbers arrived (number vs BigInt).
 pub fn to_input(v: &JsValue) -> Input {
-    to_input_at(v, 0)
+    to_input_at(v, 0, &mut 0)
 }
 
-fn to_input_at(v: &JsValue, depth: u32) -> Input {
+fn to_input_at(v: &JsValue, depth: u32, nodes: &mut u32) -> Input {
+    *nodes += 1;
+    if *nodes > MAX_NODES {
+        return Input::Other("value too large or cyclic (over 100000 parts)");
+    }
     // Most common first: each test is a call across the JS boundary.
     if let Some(s) = v.as_string() {
         return Input::Str(s);
@@ -52,11 +69,17 @@ fn to_input_at(v: &JsValue, depth: u32) -> Input {
     }
     if Array::is_array(v) {
         let arr: &Array = v.unchecked_ref();
-        return Input::List(
-            arr.iter()
-                .map(|item| to_input_at(&item, depth + 1))
-                .collect(),
-        );
+        let mut items = Vec::with_capacity(arr.length() as usize);
+        for i in 0..arr.length() {
+            match Reflect::get_u32(arr, i) {
+                Ok(item) => items.push(to_input_at(&item, depth + 1, nodes)),
+                Err(_) => return Input::Other("array whose elements throw when read"),
+            }
+            if *nodes > MAX_NODES {
+                return Input::Other("value too large or cyclic (over 100000 parts)");
+            }
+        }
+        return Input::List(items);
     }
     if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
         return Input::Bytes(bytes.to_vec());
@@ -68,27 +91,36 @@ fn to_input_at(v: &JsValue, depth: u32) -> Input {
         return Input::Date(d.get_time());
     }
     if v.is_object() && is_plain_object(v) {
-        return Input::Object(entries_at(v, depth));
+        return match entries_at(v, depth, nodes) {
+            Some(_) if *nodes > MAX_NODES => {
+                Input::Other("value too large or cyclic (over 100000 parts)")
+            }
+            Some(entries) => Input::Object(entries),
+            None => Input::Other("object whose properties throw when read"),
+        };
     }
     Input::Other("class instance")
 }
 
 fn is_plain_object(v: &JsValue) -> bool {
-    let proto = Object::get_prototype_of(v);
-    proto.is_null() || Object::get_prototype_of(&proto).is_null()
+    match prototype_of(v) {
+        Ok(proto) => proto.is_null() || prototype_of(&proto).is_ok_and(|p| p.is_null()),
+        Err(_) => false,
+    }
 }
 
-fn entries_at(v: &JsValue, depth: u32) -> Entries {
-    Object::entries(v.unchecked_ref())
-        .iter()
-        .map(|pair| {
-            let pair: Array = pair.unchecked_into();
-            (
-                pair.get(0).as_string().unwrap_or_default(),
-                to_input_at(&pair.get(1), depth + 1),
-            )
-        })
-        .collect()
+fn entries_at(v: &JsValue, depth: u32, nodes: &mut u32) -> Option<Entries> {
+    let pairs = object_entries(v).ok()?;
+    let mut out = Vec::with_capacity(pairs.length() as usize);
+    for pair in pairs.iter() {
+        let pair: Array = pair.unchecked_into();
+        let value = to_input_at(&pair.get(1), depth + 1, nodes);
+        out.push((pair.get(0).as_string().unwrap_or_default(), value));
+        if *nodes > MAX_NODES {
+            break;
+        }
+    }
+    Some(out)
 }
 
 /// A plain object's entries, or `None` when `v` is not a plain object.
@@ -135,7 +167,17 @@ fn to_js_at(v: &Value, int64_here: bool, fields: &[&str], mode: Int64Mode) -> Js
             let obj = Object::new();
             for (k, item) in map {
                 let js = to_js_at(item, fields.contains(&k.as_str()), fields, mode);
-                let _ = Reflect::set(&obj, &JsValue::from_str(k), &js);
+                if k == "__proto__" {
+                    // A plain set would replace the object's prototype instead.
+                    let d = Object::new();
+                    for flag in ["writable", "enumerable", "configurable"] {
+                        let _ = Reflect::set(&d, &flag.into(), &JsValue::TRUE);
+                    }
+                    let _ = Reflect::set(&d, &"value".into(), &js);
+                    let _ = Reflect::define_property(&obj, &JsValue::from_str(k), &d);
+                } else {
+                    let _ = Reflect::set(&obj, &JsValue::from_str(k), &js);
+                }
             }
             obj.into()
         }

@@ -93,9 +93,14 @@ pub fn check_header_name(name: &str) -> Result<(), SignError> {
     }
 }
 
-/// A header value may not hold CR, LF or NUL (they would split the canonical request).
+/// A header value may not hold CR, LF or NUL (they would split the canonical request), nor
+/// non-ASCII characters (fetch would send other bytes than those signed).
 pub fn check_header_value(name: &str, value: &str) -> Result<(), SignError> {
-    if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+    // Also non-ASCII: fetch sends header values as Latin-1 bytes, not the UTF-8 we would sign.
+    if value
+        .bytes()
+        .any(|b| matches!(b, b'\r' | b'\n' | 0) || b >= 0x80)
+    {
         Err(SignError::InvalidHeaderValue(name.to_owned()))
     } else {
         Ok(())

@@ -86,7 +86,7 @@ pub enum SignError {
     InvalidHost(String),
     /// A header name is not an HTTP token.
     InvalidHeaderName(String),
-    /// A header value holds CR, LF or NUL.
+    /// A header value holds CR, LF, NUL or a non-ASCII character.
     InvalidHeaderValue(String),
     /// The same header is given twice (names compare case-insensitively).
     DuplicateHeader(String),
@@ -139,8 +139,8 @@ impl fmt::Display for SignError {
 
 impl std::error::Error for SignError {}
 
-/// The result of signing: headers to add, and the intermediates.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The result of signing: headers to add, and the intermediates. `Debug` redacts the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SigningOutput {
     /// `X-Date` value.
     pub x_date: String,
@@ -162,6 +162,22 @@ pub struct SigningOutput {
     pub signature: String,
 }
 
+impl fmt::Debug for SigningOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningOutput")
+            .field("x_date", &self.x_date)
+            .field("content_sha256", &self.content_sha256)
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "** REDACTED **"),
+            )
+            .field("authorization", &self.authorization)
+            .field("canonical_request", &"…")
+            .field("signature", &self.signature)
+            .finish()
+    }
+}
+
 impl SigningOutput {
     /// The headers the signer adds, in a stable order, with their canonical capitalisation.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
@@ -179,7 +195,7 @@ impl SigningOutput {
 }
 
 /// Names the signer sets itself; a caller's value for them is replaced, not signed twice.
-const SIGNER_OWNED: [&str; 4] = [
+pub const SIGNER_OWNED: [&str; 4] = [
     "x-date",
     "x-content-sha256",
     "x-security-token",
@@ -288,7 +304,9 @@ pub fn sign(
     }
     signed.push(("x-date".to_owned(), &x_date));
     signed.push(("x-content-sha256".to_owned(), &content_sha256));
-    if let Some(token) = &creds.session_token {
+    // Trimmed, as fetch sends header values and the server reads them.
+    let token = creds.session_token.as_deref().map(canonical::trim_value);
+    if let Some(token) = token {
         signed.push(("x-security-token".to_owned(), token));
     }
     canonical::sort_small(&mut signed, |a, b| a.0 > b.0);
@@ -350,7 +368,7 @@ pub fn sign(
     Ok(SigningOutput {
         x_date,
         content_sha256,
-        security_token: creds.session_token.clone(),
+        security_token: token.map(str::to_owned),
         authorization,
         canonical_query,
         signed_headers,
