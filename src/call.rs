@@ -239,7 +239,10 @@ impl Session {
             }
             self.emit("response", action, &event);
             // 4. Retry what the rules allow.
-            if code == "InvalidTimestamp" && self.config.auto_clock_skew && !skew_retried {
+            if code.eq_ignore_ascii_case("InvalidTimestamp")
+                && self.config.auto_clock_skew
+                && !skew_retried
+            {
                 // Compare with the clock we signed with: local time plus the offset in use.
                 let signing_clock = now_ms() + self.clock_offset_ms.get();
                 if let Some(correction) = date
@@ -260,7 +263,10 @@ impl Session {
                     continue;
                 }
             }
-            if code == "InvalidSecretToken" && self.provider.is_some() && !token_retried {
+            if code.eq_ignore_ascii_case("InvalidSecretToken")
+                && self.provider.is_some()
+                && !token_retried
+            {
                 token_retried = true;
                 stale_generation = Some(generation);
                 continue;
@@ -272,11 +278,13 @@ impl Session {
             {
                 return Err(failure);
             }
-            let delay = self.config.retry.backoff_ms(
+            let Some(delay) = self.config.retry.backoff_ms(
                 retries_used + 1,
                 js_sys::Math::random(),
                 retry_after.as_deref(),
-            );
+            ) else {
+                return Err(failure); // the server asked for a longer pause than we wait
+            };
             if deadline_at.is_some_and(|d| now_ms() + delay >= d) {
                 return Err(failure);
             }

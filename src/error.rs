@@ -126,7 +126,10 @@ impl Error {
     /// The vendor's `ResponseMetadata.Error`.
     pub fn vendor(code: &str, code_n: Option<i64>, message: &str) -> Self {
         Self {
-            retryable: RETRYABLE_VENDOR_CODES.contains(&code),
+            // Case-insensitively: the vendor's own pages are not consistent about case.
+            retryable: RETRYABLE_VENDOR_CODES
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(code)),
             code_n,
             ..Self::new(ErrorCode::Vendor(code.to_owned()), message)
         }
@@ -171,6 +174,7 @@ mod tests {
     fn only_not_processed_vendor_codes_are_retryable() {
         assert!(Error::vendor("FlowLimitExceeded", Some(100018), "x").retryable);
         assert!(Error::vendor("ServiceUnavailableTemp", None, "x").retryable);
+        assert!(Error::vendor("flowlimitexceeded", None, "x").retryable);
         assert!(!Error::vendor("InternalServiceTimeout", None, "x").retryable);
         assert!(!Error::vendor("SignatureDoesNotMatch", Some(100010), "x").retryable);
         assert!(!Error::timeout(10).retryable);

@@ -38,17 +38,22 @@ impl RetryPolicy {
     }
 
     /// Full-jitter exponential backoff before retry number `retry` (1-based); `random` is in
-    /// [0, 1). A server's `Retry-After` (seconds) is a floor.
-    pub fn backoff_ms(&self, retry: u32, random: f64, retry_after: Option<&str>) -> f64 {
+    /// [0, 1). A server's `Retry-After` (seconds) is a floor. `None`: the server asks for
+    /// more than [`MAX_RETRY_AFTER_S`], so do not retry (a caller should not hang that long).
+    pub fn backoff_ms(&self, retry: u32, random: f64, retry_after: Option<&str>) -> Option<f64> {
         let ceiling =
             (self.base_ms * 2f64.powi(retry.saturating_sub(1).min(30) as i32)).min(self.cap_ms);
         let jitter = random.clamp(0.0, 1.0) * ceiling;
         match retry_after.and_then(parse_retry_after_seconds) {
-            Some(s) => jitter.max(s * 1000.0),
-            None => jitter,
+            Some(s) if s > MAX_RETRY_AFTER_S => None,
+            Some(s) => Some(jitter.max(s * 1000.0)),
+            None => Some(jitter),
         }
     }
 }
+
+/// The longest `Retry-After` the client waits for before retrying on its own.
+pub const MAX_RETRY_AFTER_S: f64 = 60.0;
 
 /// Outcomes that *might* have been processed: a timeout or lost connection after sending, a
 /// server error. Retried only with `retryUnsafe`.
@@ -288,13 +293,18 @@ mod tests {
     #[test]
     fn backoff_is_full_jitter_exponential_capped_with_retry_after_floor() {
         let p = RetryPolicy::default();
-        assert_eq!(p.backoff_ms(1, 0.5, None), 50.0);
-        assert_eq!(p.backoff_ms(2, 0.5, None), 100.0);
-        assert_eq!(p.backoff_ms(3, 1.0, None), 400.0);
-        assert_eq!(p.backoff_ms(20, 1.0, None), 2000.0);
-        assert_eq!(p.backoff_ms(1, 0.0, None), 0.0);
-        assert_eq!(p.backoff_ms(1, 0.1, Some("2")), 2000.0);
-        assert_eq!(p.backoff_ms(1, 0.1, Some("soon")), 10.0);
+        assert_eq!(p.backoff_ms(1, 0.5, None), Some(50.0));
+        assert_eq!(p.backoff_ms(2, 0.5, None), Some(100.0));
+        assert_eq!(p.backoff_ms(3, 1.0, None), Some(400.0));
+        assert_eq!(p.backoff_ms(20, 1.0, None), Some(2000.0));
+        assert_eq!(p.backoff_ms(1, 0.0, None), Some(0.0));
+        assert_eq!(p.backoff_ms(1, 0.1, Some("2")), Some(2000.0));
+        assert_eq!(p.backoff_ms(1, 0.1, Some("soon")), Some(10.0));
+        assert_eq!(
+            p.backoff_ms(1, 0.1, Some("3600")),
+            None,
+            "not an hour's silent wait"
+        );
     }
 
     /// Drives a pacer the way the call loop does: `arrivals` calls join the queue at the given

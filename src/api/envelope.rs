@@ -111,6 +111,8 @@ pub fn decode(action: &str, status: u16, body: &[u8]) -> Result<Success, Error> 
         .concat();
         let mut e = Error::invalid_response(status, msg).with_action(action);
         e.request_id = Some(request_id).filter(|id| !id.is_empty());
+        // A 429 certainly was not processed, whatever its body.
+        e.retryable = status == 429;
         e
     };
     let Ok(mut doc) = serde_json::from_slice::<Value>(body) else {
@@ -209,6 +211,17 @@ mod tests {
         assert_eq!(
             (e.code, e.request_id.as_deref()),
             (ErrorCode::InvalidResponse, Some("r7"))
+        );
+    }
+
+    #[test]
+    fn a_bare_429_is_retryable() {
+        let e = decode("A", 429, br#"{"ResponseMetadata":{"RequestId":"q"}}"#).unwrap_err();
+        assert!(e.retryable && e.code == ErrorCode::InvalidResponse);
+        assert!(
+            decode("A", 429, b"<html>Too Many Requests</html>")
+                .unwrap_err()
+                .retryable
         );
     }
 
