@@ -95,22 +95,21 @@ pub fn credentials_from(entries: &Entries, what: &str) -> Result<Credentials, Er
             [what, ".", f].concat()
         }
     };
-    let string = |f: &str, required: bool| -> Result<Option<String>, Error> {
-        match get(entries, f) {
-            Input::Str(s) if !s.is_empty() => Ok(Some(s.clone())),
-            Input::Str(_) => Err(invalid(&field(f), "must not be empty")),
-            v if v.is_absent() && !required => Ok(None),
-            v if v.is_absent() => Err(invalid(&field(f), "is required (a string)")),
-            other => Err(invalid(
-                &field(f),
-                &["expected a string, got ", other.type_name()].concat(),
-            )),
-        }
-    };
     let credentials = Credentials {
-        access_key_id: string("accessKeyId", true)?.unwrap_or_default(),
-        secret_access_key: string("secretAccessKey", true)?.unwrap_or_default(),
-        session_token: string("sessionToken", false)?,
+        access_key_id: required_string_as(entries, "accessKeyId", &field("accessKeyId"))?,
+        secret_access_key: required_string_as(
+            entries,
+            "secretAccessKey",
+            &field("secretAccessKey"),
+        )?,
+        session_token: match get(entries, "sessionToken") {
+            v if v.is_absent() => None,
+            _ => Some(required_string_as(
+                entries,
+                "sessionToken",
+                &field("sessionToken"),
+            )?),
+        },
     };
     if credentials
         .access_key_id
@@ -184,7 +183,12 @@ fn invalid(field: &str, what: &str) -> Error {
 
 /// A required non-empty string; the message never quotes the value (it may be a secret).
 fn required_string(entries: &Entries, field: &str) -> Result<String, Error> {
-    match get(entries, field) {
+    required_string_as(entries, field, field)
+}
+
+/// `key` read from `entries`, named `field` in errors (e.g. `credentials().accessKeyId`).
+fn required_string_as(entries: &Entries, key: &str, field: &str) -> Result<String, Error> {
+    match get(entries, key) {
         Input::Str(s) if !s.is_empty() => Ok(s.clone()),
         Input::Str(_) => Err(invalid(field, "must not be empty")),
         other if other.is_absent() => Err(invalid(field, "is required (a string)")),

@@ -211,17 +211,11 @@ pub fn parse_http_date(v: &str) -> Option<SigningTime> {
     let [h, mi, s] = hms.as_slice() else {
         return None;
     };
-    let x_date = [*year, &two(m as u32), &two(day), "T", h, mi, s, "Z"].concat();
+    let mut date = String::with_capacity(8);
+    crate::sign::time::push_digits(&mut date, m as i64, 2);
+    crate::sign::time::push_digits(&mut date, i64::from(day), 2);
+    let x_date = [*year, &date, "T", h, mi, s, "Z"].concat();
     SigningTime::parse_x_date(&x_date)
-}
-
-fn two(n: u32) -> String {
-    [
-        char::from(b'0' + (n / 10 % 10) as u8),
-        char::from(b'0' + (n % 10) as u8),
-    ]
-    .iter()
-    .collect()
 }
 
 /// The offset to add to the local clock, learnt from a server's `Date` header. The header has
