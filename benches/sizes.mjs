@@ -52,10 +52,10 @@ export async function run() {
   const out = {};
   const pkg = (f) => `${root}pkg/${f}`;
   out["volc-im"] = {
-    label: "volc-im (pkg: .wasm + volc_im.js + browser.mjs + errors.js)",
+    label: "volc-im (pkg: .wasm + volc_im.js + browser.mjs + errors.js + marshal.js)",
     platform: "browser",
     browserCapable: true,
-    ...measure([pkg("volc_im_bg.wasm"), pkg("volc_im.js"), pkg("browser.mjs"), pkg("errors.js")]),
+    ...measure([pkg("volc_im_bg.wasm"), pkg("volc_im.js"), pkg("browser.mjs"), pkg("errors.js"), pkg("marshal.js")]),
   };
   // For comparison with the bundled libraries: the same entry style, bundled + minified JS
   // (the .wasm is emitted as an asset by bundlers, so it is added as is).

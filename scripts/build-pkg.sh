@@ -20,11 +20,15 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-m
 out=$tmp/pkg
 mkdir -p "$out"
 cp "$tmp/volc_im_bg.opt.wasm" "$out/volc_im_bg.wasm"
-# The glue imports errors.js from a hashed snippets/ path; ship it beside the glue instead.
-snippet=$(cd "$tmp" && ls snippets/*/src/js/errors.js)
-sed "s#\./${snippet//\//\\/}#./errors.js#g" "$tmp/volc_im.js" > "$out/volc_im.js"
-grep -q "from './errors.js'" "$out/volc_im.js" || { echo "errors.js import not rewritten" >&2; exit 1; }
-cp src/js/errors.js "$out/errors.js"
+# The glue imports src/js/*.js from hashed snippets/ paths; ship them beside the glue instead.
+cp "$tmp/volc_im.js" "$out/volc_im.js"
+for snippet in $(cd "$tmp" && ls snippets/*/src/js/*.js); do
+  name=$(basename "$snippet")
+  sed -i "s#\./${snippet//\//\\/}#./${name}#g" "$out/volc_im.js"
+  grep -q "from './${name}'" "$out/volc_im.js" || { echo "${name} import not rewritten" >&2; exit 1; }
+  cp "src/js/${name}" "$out/${name}"
+done
+grep -q "snippets/" "$out/volc_im.js" && { echo "a snippets/ import is left in the glue" >&2; exit 1; }
 cp -r pkg-template/. "$out/"
 cp "$out/index.d.ts" "$out/index.d.cts" # same declarations, read as CommonJS for require()
 

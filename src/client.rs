@@ -492,6 +492,27 @@ pub struct SignedRequest {
     pub signing: sign::SigningOutput,
 }
 
+impl SignedRequest {
+    /// The result framed for the JS side as one string (`src/js/marshal.js` unpacks it): url,
+    /// signedHeaders, canonicalRequest, stringToSign, signature, then header name/value pairs.
+    /// `None` if a part holds a NUL, which the frame cannot carry.
+    pub fn packed(&self) -> Option<String> {
+        let s = &self.signing;
+        let mut parts: Vec<&str> = vec![
+            &self.url,
+            &s.signed_headers,
+            &s.canonical_request,
+            &s.string_to_sign,
+            &s.signature,
+        ];
+        for (k, v) in &self.headers {
+            parts.push(k);
+            parts.push(v);
+        }
+        (!parts.iter().any(|p| p.as_bytes().contains(&0))).then(|| parts.join("\0"))
+    }
+}
+
 /// `signRequest({...})`: validates and signs; `now_ms` is used when `date` is absent.
 pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Error> {
     reject_unknown(entries, "options", &SIGN_REQUEST_OPTIONS)?;

@@ -296,3 +296,97 @@ mod json_tests {
         assert!(to_json_value(&Input::Other("function"), "body").is_err());
     }
 }
+
+/// Entries framed by the JS side as one string (see `src/js/marshal.js`): `key \0 tag \0
+/// payload` per entry, tags `s` string, `u` undefined, `b` bytes (fetched by `bytes(key)`),
+/// `d` Date (integer ms, empty for an Invalid Date), `h` object of strings (count, then pairs).
+/// `None` for a malformed frame, which only a bug could produce.
+pub fn entries_from_packed(
+    packed: &str,
+    mut bytes: impl FnMut(&str) -> Option<Vec<u8>>,
+) -> Option<Entries> {
+    let mut out = Vec::new();
+    if packed.is_empty() {
+        return Some(out);
+    }
+    let mut t = packed.split('\0');
+    while let Some(key) = t.next() {
+        let value = match (t.next()?, t.next()?) {
+            ("s", s) => Input::Str(s.to_owned()),
+            ("u", _) => Input::Absent,
+            ("b", _) => Input::Bytes(bytes(key)?),
+            ("d", "") => Input::Date(f64::NAN),
+            ("d", ms) => Input::Date(parse_i64(ms)? as f64),
+            ("h", n) => {
+                let n = parse_i64(n)?;
+                let mut pairs = Vec::new();
+                for _ in 0..n {
+                    let (k, v) = (t.next()?, t.next()?);
+                    pairs.push((k.to_owned(), Input::Str(v.to_owned())));
+                }
+                Input::Object(pairs)
+            }
+            _ => return None,
+        };
+        out.push((key.to_owned(), value));
+    }
+    Some(out)
+}
+
+/// Decimal integer text (no float parsing code in the `.wasm`).
+fn parse_i64(s: &str) -> Option<i64> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    Some(if neg { -n } else { n })
+}
+
+#[cfg(test)]
+mod packed_tests {
+    use super::*;
+
+    #[test]
+    fn packed_entries_round_trip_every_tag() {
+        let packed = "method\0s\0POST\0sessionToken\0u\0\0body\0b\0\0date\0d\0-1500\0bad\0d\0\0headers\0h\x002\0A\0x\0B\0\0tail\0s\0";
+        let e = entries_from_packed(packed, |k| (k == "body").then(|| b"hi".to_vec())).unwrap();
+        assert_eq!(e[0], ("method".into(), Input::Str("POST".into())));
+        assert_eq!(e[1].1, Input::Absent);
+        assert_eq!(e[2].1, Input::Bytes(b"hi".to_vec()));
+        assert_eq!(e[3].1, Input::Date(-1500.0));
+        assert!(matches!(e[4].1, Input::Date(ms) if ms.is_nan()));
+        assert_eq!(
+            e[5].1,
+            Input::Object(vec![
+                ("A".into(), Input::Str("x".into())),
+                ("B".into(), Input::Str("".into()))
+            ])
+        );
+        assert_eq!(e[6], ("tail".into(), Input::Str("".into())));
+        assert_eq!(entries_from_packed("", |_| None), Some(vec![]));
+    }
+
+    #[test]
+    fn malformed_frames_are_none() {
+        for bad in [
+            "k",
+            "k\0s",
+            "k\0x\0v",
+            "k\0h\x003\0a\0b",
+            "k\0d\x001.5",
+            "k\0b\0",
+        ] {
+            assert_eq!(entries_from_packed(bad, |_| None), None, "{bad:?}");
+        }
+    }
+}

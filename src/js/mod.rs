@@ -4,15 +4,30 @@
 pub mod convert;
 pub mod errors;
 
+/// `marshal.js`: flat options and the signed result as one string each way.
+mod marshal {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/src/js/marshal.js")]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = packFlat)]
+        pub fn pack_flat(options: &JsValue) -> Result<Option<String>, JsValue>;
+        #[wasm_bindgen(js_name = unpackSigned)]
+        pub fn unpack_signed(packed: &str) -> JsValue;
+    }
+}
+
 use crate::api::envelope::Success;
-use crate::api::input::{entries_from_json_text, to_json_value, Entries, Input};
+use crate::api::input::{
+    entries_from_json_text, entries_from_packed, to_json_value, Entries, Input,
+};
 use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
 use crate::call::Session;
 use crate::client::{self, CallOptions, ClientConfig};
 use crate::transport::{self, AbortSignal};
 use crate::Error;
 use errors::Failure;
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -207,8 +222,21 @@ fn access_key_id(c: &ClientConfig) -> &str {
 #[wasm_bindgen(js_name = signRequestSync)]
 pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, Error> {
-        let entries = options_entries(&options, "options")?;
+        // One string across the boundary when the options are flat (the usual case).
+        let packed = marshal::pack_flat(&options).ok().flatten();
+        let entries = match packed.and_then(|p| {
+            entries_from_packed(&p, |key| {
+                let v = Reflect::get(&options, &key.into()).ok()?;
+                Some(v.dyn_into::<Uint8Array>().ok()?.to_vec())
+            })
+        }) {
+            Some(entries) => entries,
+            None => options_entries(&options, "options")?,
+        };
         let signed = client::sign_request(&entries, js_sys::Date::now())?;
+        if let Some(packed) = signed.packed() {
+            return Ok(marshal::unpack_signed(&packed));
+        }
         let headers = Object::new();
         for (k, v) in &signed.headers {
             let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));

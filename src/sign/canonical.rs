@@ -10,15 +10,22 @@ const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Appends `bytes` percent-encoded: `A-Z a-z 0-9 - _ . ~` stay, every other byte is `%XX`.
 pub fn percent_encode_into(out: &mut String, bytes: &[u8]) {
-    for &b in bytes {
+    // Runs of unreserved bytes are copied whole (they are ASCII, so always valid UTF-8).
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX_UPPER[(b >> 4) as usize] as char);
-            out.push(HEX_UPPER[(b & 15) as usize] as char);
+            continue;
         }
+        out.push_str(std::str::from_utf8(&bytes[run..i]).unwrap_or_default());
+        let hex = [
+            b'%',
+            HEX_UPPER[(b >> 4) as usize],
+            HEX_UPPER[(b & 15) as usize],
+        ];
+        out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+        run = i + 1;
     }
+    out.push_str(std::str::from_utf8(&bytes[run..]).unwrap_or_default());
 }
 
 /// `/` for an empty or root path; otherwise every segment encoded, `/` kept.

@@ -205,12 +205,13 @@ pub const SIGNER_OWNED: [&str; 4] = [
 /// Lowercase hex of a byte string, without `format!` (this is the hot path).
 pub fn hex_lower(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
+    // Bytes, not `String::push(char)`: no UTF-8 encoding step per digit (a hot path in wasm).
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[(b >> 4) as usize];
+        pair[1] = HEX[(b & 15) as usize];
     }
-    s
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Whether `s` can be a region or service in the credential scope.
@@ -346,13 +347,13 @@ pub fn sign(
     sts.push('\n');
     sts.push_str(&hex_lower(&Sha256::digest(cr.as_bytes())));
 
-    let k_signing = key::cached_signing_key(
+    let signature = hex_lower(&key::sign_with_cached_key(
         &creds.secret_access_key,
         short_date,
         scope.region,
         scope.service,
-    );
-    let signature = hex_lower(&key::hmac_sha256(&k_signing, sts.as_bytes()));
+        sts.as_bytes(),
+    ));
 
     let mut authorization = String::with_capacity(200);
     authorization.push_str(ALGORITHM);

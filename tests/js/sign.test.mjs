@@ -147,3 +147,43 @@ test("signRequest defaults the date to now and never throws synchronously", asyn
   assert.equal(err.code, "InvalidArgument");
   assert.match(err.message, /^url: /);
 });
+
+// signRequest takes flat options across the wasm boundary as one framed string (marshal.js);
+// anything it cannot frame takes the general path. Both must sign and refuse alike.
+describe("the one-string fast path and the general path agree", () => {
+  const base = optionsOf(vectors[0].inputs);
+
+  test("a NUL in the body (unframeable) signs exactly like the framed path would", async () => {
+    const body = "a\0b";
+    const viaGeneral = await signRequest({ ...base, body });
+    const viaBytes = await signRequest({ ...base, body: new TextEncoder().encode(body) });
+    assert.equal(viaGeneral.signature, viaBytes.signature);
+    assert.equal(viaGeneral.headers["X-Content-Sha256"], viaBytes.headers["X-Content-Sha256"]);
+  });
+
+  test("a class-instance options object or a number field falls back and is refused with the field named", async () => {
+    await assert.rejects(signRequest({ ...base, region: 5 }), (e) => isVolcError(e) && /region/.test(e.message) && /number/.test(e.message));
+    await assert.rejects(signRequest({ ...base, tpyo: "x" }), (e) => isVolcError(e) && /unknown field "tpyo"/.test(e.message));
+    await assert.rejects(signRequest({ ...base, date: new Date(NaN) }), (e) => isVolcError(e) && /Invalid Date/.test(e.message));
+    await assert.rejects(signRequest({ ...base, headers: { "X-A": "x\0y" } }), (e) => isVolcError(e) && /X-A/.test(e.message));
+  });
+
+  test("a header named __proto__ stays a header, not the result's prototype", async () => {
+    const headers = JSON.parse('{"__proto__":"v","Content-Type":"application/json"}');
+    const r = await signRequest({ ...base, headers });
+    assert.equal(Object.getPrototypeOf(r.headers), Object.prototype);
+    assert.ok(Object.hasOwn(r.headers, "__proto__"));
+    assert.equal(r.headers["__proto__"], "v");
+  });
+
+  test("a throwing getter is reported as a VolcError, not thrown past the promise", async () => {
+    const o = { ...base };
+    Object.defineProperty(o, "url", { enumerable: true, get() { throw new Error("boom"); } });
+    await assert.rejects(signRequest(o), (e) => isVolcError(e));
+  });
+
+  test("dates before 1970 and with milliseconds frame as integers", async () => {
+    const r = await signRequest({ ...base, date: new Date("1969-12-31T23:59:59.250Z") });
+    assert.equal(r.headers["X-Date"], "19691231T235959Z");
+  });
+});

@@ -1,0 +1,59 @@
+// Moves a flat options object across the wasm boundary as ONE string instead of a call per
+// property and per type test (each crossing costs more than signing a small request). Pure
+// translation: no option is interpreted here; anything unusual returns undefined and the Rust
+// side reads the object the general way (which also words the errors).
+//
+// Format: tokens joined by "\0" — per entry: key, tag, payload. Tags: "s" string, "u"
+// undefined, "b" Uint8Array (payload empty: the bytes are read separately), "d" Date (payload:
+// integer milliseconds, "" for an Invalid Date), "h" object of strings (payload: count, then
+// key/value tokens). A string holding "\0" cannot be framed, so it takes the general path.
+const plain = (o) => {
+  const p = Object.getPrototypeOf(o);
+  return p === Object.prototype || p === null;
+};
+
+export function packFlat(o) {
+  if (typeof o !== "object" || o === null || !plain(o)) return undefined;
+  const out = [];
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    if (k.includes("\0")) return undefined;
+    const v = o[k];
+    if (typeof v === "string") {
+      if (v.includes("\0")) return undefined;
+      out.push(k, "s", v);
+    } else if (v === undefined) {
+      out.push(k, "u", "");
+    } else if (v instanceof Uint8Array) {
+      out.push(k, "b", "");
+    } else if (v instanceof Date) {
+      const t = v.getTime();
+      out.push(k, "d", t === t ? String(t) : "");
+    } else if (typeof v === "object" && v !== null && plain(v)) {
+      const inner = [];
+      for (const hk in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, hk)) continue;
+        const hv = v[hk];
+        if (typeof hv !== "string" || hk.includes("\0") || hv.includes("\0")) return undefined;
+        inner.push(hk, hv);
+      }
+      out.push(k, "h", String(inner.length / 2), ...inner);
+    } else {
+      return undefined;
+    }
+  }
+  return out.join("\0");
+}
+
+// The signed result, packed by Rust the same way: url, signedHeaders, canonicalRequest,
+// stringToSign, signature, then header name/value tokens.
+export function unpackSigned(s) {
+  const t = s.split("\0");
+  const headers = {};
+  for (let i = 5; i + 1 < t.length; i += 2) {
+    // A "__proto__" header name must stay a property, not replace the prototype.
+    if (t[i] === "__proto__") Object.defineProperty(headers, t[i], { value: t[i + 1], writable: true, enumerable: true, configurable: true });
+    else headers[t[i]] = t[i + 1];
+  }
+  return { url: t[0], headers, signedHeaders: t[1], canonicalRequest: t[2], stringToSign: t[3], signature: t[4] };
+}
