@@ -8,9 +8,15 @@ export { VolcError, isVolcError } from "./errors.js";
 let loaded = false;
 let loading;
 const load = () =>
-  (loading ??= init({ module_or_path: new URL("./volc_im_bg.wasm", import.meta.url) }).then(() => {
-    loaded = true;
-  }));
+  (loading ??= init({ module_or_path: new URL("./volc_im_bg.wasm", import.meta.url) }).then(
+    () => {
+      loaded = true;
+    },
+    (e) => {
+      loading = undefined; // not cached: the next call tries again
+      throw e;
+    },
+  ));
 
 export class ImClient {
   #client;

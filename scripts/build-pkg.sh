@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Assembles the npm package in pkg/: one optimised .wasm, the wasm-bindgen `web` glue, the
-# entries from pkg-template/, and a CommonJS build of the Node entry.
+# Assembles the npm package in pkg/: two optimised .wasm builds (the whole client, and a
+# signer-only one for `volc-im/sign`), their wasm-bindgen `web` glue, the entries from
+# pkg-template/, and CommonJS builds of the Node entries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A private work directory, so two builds at once (a test run and a benchmark) cannot collide;
@@ -8,38 +9,53 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d target/pkg-build.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-cargo build -p volc-im --release --target wasm32-unknown-unknown
-wasm-bindgen --target web --no-typescript --out-dir "$tmp" target/wasm32-unknown-unknown/release/volc_im.wasm
-
-# Never Debian's wasm-opt (it miscompiles externref tables): the pinned npm binaryen.
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-  "$tmp/volc_im_bg.wasm" -o "$tmp/volc_im_bg.opt.wasm"
-
-# Assemble beside pkg/ and swap at the end, so pkg/ is never half-built.
+OPT_FLAGS=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue)
 out=$tmp/pkg
 mkdir -p "$out"
-cp "$tmp/volc_im_bg.opt.wasm" "$out/volc_im_bg.wasm"
-# The glue imports src/js/*.js from hashed snippets/ paths; ship them beside the glue instead.
-cp "$tmp/volc_im.js" "$out/volc_im.js"
-for snippet in $(cd "$tmp" && ls snippets/*/src/js/*.js); do
-  name=$(basename "$snippet")
-  sed -i "s#\./${snippet//\//\\/}#./${name}#g" "$out/volc_im.js"
-  grep -q "from './${name}'" "$out/volc_im.js" || { echo "${name} import not rewritten" >&2; exit 1; }
-  cp "src/js/${name}" "$out/${name}"
-done
-grep -q "snippets/" "$out/volc_im.js" && { echo "a snippets/ import is left in the glue" >&2; exit 1; }
+
+# build_variant NAME PROFILE [cargo flags]: NAME.js (glue) + NAME_bg.wasm into $out.
+#   volc_im      — everything (ImClient + signRequest);
+#   volc_im_sign — signRequest only, for the small `volc-im/sign` entry.
+build_variant() {
+  local name=$1 profile=$2
+  shift 2
+  cargo build -p volc-im --profile "$profile" --target wasm32-unknown-unknown "$@"
+  mkdir -p "$tmp/$name"
+  cp "target/wasm32-unknown-unknown/$profile/volc_im.wasm" "$tmp/$name/$name.wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$tmp/$name" "$tmp/$name/$name.wasm"
+  # Never Debian's wasm-opt (it miscompiles externref tables): the pinned npm binaryen.
+  node_modules/.bin/wasm-opt -Oz "${OPT_FLAGS[@]}" "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  # The glue imports src/js/*.js from hashed snippets/ paths; point it at copies beside it.
+  local glue=$tmp/$name/$name.js snippet file
+  for snippet in $(cd "$tmp/$name" && ls snippets/*/src/js/*.js); do
+    file=$(basename "$snippet")
+    sed -i "s#\./${snippet//\//\\/}#./${file}#g" "$glue"
+    grep -q "from './${file}'" "$glue" || { echo "${file} import not rewritten in $name.js" >&2; exit 1; }
+    cp "src/js/${file}" "$out/${file}"
+  done
+  if grep -q "snippets/" "$glue"; then echo "a snippets/ import is left in $name.js" >&2; exit 1; fi
+  # Generated code, so shipped minified (what a browser loads without a bundler).
+  node_modules/.bin/esbuild "$glue" --minify --format=esm --target=es2020 --log-level=warning \
+    --outfile="$out/$name.js"
+}
+build_variant volc_im release
+build_variant volc_im_sign release-sign --no-default-features
 cp -r pkg-template/. "$out/"
 cp "$out/index.d.ts" "$out/index.d.cts" # same declarations, read as CommonJS for require()
+sed 's#"./index.js"#"./index.cjs"#' "$out/sign.d.ts" > "$out/sign.d.cts"
 
 # CommonJS for require(): the Node entry bundled, import.meta.url mapped to this file's URL.
-node_modules/.bin/esbuild "$out/node.mjs" --bundle --platform=node --format=cjs --target=node18 \
-  --define:import.meta.url=__volc_im_url --inject:scripts/cjs-url-shim.js \
-  --log-level=warning --outfile="$out/index.cjs"
+for pair in node.mjs:index.cjs sign-node.mjs:sign.cjs; do
+  node_modules/.bin/esbuild "$out/${pair%%:*}" --bundle --platform=node --format=cjs --target=node18 \
+    --define:import.meta.url=__volc_im_url --inject:scripts/cjs-url-shim.js \
+    --log-level=warning --outfile="$out/${pair##*:}"
+done
 
-rm -rf target/pkg-build && mkdir -p target/pkg-build && cp "$tmp/volc_im_bg.wasm" target/pkg-build/
+rm -rf target/pkg-build && mkdir -p target/pkg-build
+cp "$tmp/volc_im/volc_im_bg.wasm" "$tmp/volc_im_sign/volc_im_sign_bg.wasm" target/pkg-build/
 old=$(mktemp -d target/pkg-old.XXXXXX)
 [ -d pkg ] && mv pkg "$old/"
 mv "$out" pkg
 rm -rf "$old"
-echo "pkg/ built: $(wc -c < pkg/volc_im_bg.wasm) bytes of wasm"
+echo "pkg/ built: $(wc -c < pkg/volc_im_bg.wasm) bytes of wasm, $(wc -c < pkg/volc_im_sign_bg.wasm) for volc-im/sign"

@@ -3,6 +3,8 @@
 
 pub mod convert;
 pub mod errors;
+#[cfg(feature = "client")]
+pub mod im_client;
 
 /// `marshal.js`: flat options and the signed result as one string each way.
 mod marshal {
@@ -16,27 +18,18 @@ mod marshal {
         pub fn unpack_signed(packed: &str) -> JsValue;
     }
 }
-
-use crate::api::envelope::Success;
-use crate::api::input::{
-    entries_from_json_text, entries_from_packed, to_json_value, Entries, Input,
-};
-use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
-use crate::call::Session;
-use crate::client::{self, CallOptions, ClientConfig};
-use crate::transport::{self, AbortSignal};
+use crate::api::input::{entries_from_packed, Entries};
+use crate::client;
 use crate::Error;
 use errors::Failure;
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
-use std::rc::Rc;
+use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-fn reject(f: Failure) -> JsValue {
+pub(crate) fn reject(f: Failure) -> JsValue {
     errors::to_js(&f)
 }
 
-fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error> {
+pub(crate) fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error> {
     if v.is_undefined() || v.is_null() {
         return Ok(Vec::new());
     }
@@ -50,172 +43,6 @@ fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error> {
             .concat(),
         )
     })
-}
-
-/// A body given as a plain object or as JSON text (what a relay receives), as entries.
-fn body_entries(body: &JsValue) -> Result<Input, Error> {
-    match convert::to_input(body) {
-        Input::Str(text) => entries_from_json_text(text.as_bytes())
-            .map(Input::Object)
-            .map_err(|why| Error::invalid_argument(["body: not a JSON object: ", &why].concat())),
-        obj @ Input::Object(_) => Ok(obj),
-        other => Err(Error::invalid_argument(
-            [
-                "body: expected an object or JSON text, got ",
-                other.type_name(),
-            ]
-            .concat(),
-        )),
-    }
-}
-
-fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, Error> {
-    if !options.is_object() {
-        return Ok(None);
-    }
-    let s = Reflect::get(options, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
-    if s.is_undefined() || s.is_null() {
-        return Ok(None);
-    }
-    transport::as_abort_signal(&s)
-        .map(Some)
-        .ok_or_else(|| Error::invalid_argument("signal: expected an AbortSignal"))
-}
-
-/// A client for the IM OpenAPI. Options are validated here, so mistakes throw at once.
-#[wasm_bindgen(js_name = ImClient)]
-pub struct ImClient {
-    session: Rc<Session>,
-}
-
-#[wasm_bindgen(js_class = ImClient)]
-impl ImClient {
-    /// `new ImClient({ accessKeyId, secretAccessKey, ... })`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<ImClient, JsValue> {
-        let entries = options_entries(&options, "options").map_err(|e| reject(e.into()))?;
-        let config = ClientConfig::from_entries(&entries).map_err(|e| reject(e.into()))?;
-        let function = |key: &str| {
-            Reflect::get(&options, &key.into())
-                .ok()
-                .and_then(|f| f.dyn_into::<Function>().ok())
-        };
-        let session = Session::new(
-            config,
-            function("fetch"),
-            function("credentials"),
-            function("onEvent"),
-        );
-        Ok(ImClient {
-            session: Rc::new(session),
-        })
-    }
-
-    /// `P2PSendMessage`: a pass-through message to the online members of a conversation.
-    #[wasm_bindgen(js_name = p2pSendMessage)]
-    pub fn p2p_send_message(&self, body: JsValue, options: JsValue) -> Promise {
-        let session = self.session.clone();
-        future_to_promise(async move {
-            let run = async {
-                CallOptions::from_entries(&options_entries(&options, "callOptions")?, false)?;
-                let signal = signal_of(&options)?;
-                let Input::Object(entries) = body_entries(&body)? else {
-                    unreachable!()
-                };
-                let request = P2PSendMessageRequest::from_entries(&entries)?;
-                let ok: Success = session
-                    .execute(
-                        p2p::ACTION,
-                        crate::api::IM_VERSION,
-                        request.to_json(),
-                        signal.as_ref(),
-                    )
-                    .await?;
-                // The spec's fields only, checked: a Result of another shape is InvalidResponse.
-                let result = P2PSendMessageResult::from_value(&ok.result).map_err(|why| {
-                    let mut e = Error::invalid_response(
-                        200,
-                        ["Result is not a P2PSendMessage result: ", &why].concat(),
-                    );
-                    e.request_id = Some(ok.metadata.request_id.clone());
-                    e.with_action(p2p::ACTION)
-                })?;
-                let out = ok.metadata.envelope_with(result.to_value());
-                Ok::<_, Failure>(convert::to_js(
-                    &out,
-                    &p2p::INT64_FIELDS,
-                    session.config.int64,
-                ))
-            };
-            run.await.map_err(reject)
-        })
-    }
-
-    /// Any IM action: `call("GetConversationMarks", body, { version, signal, int64Fields })`.
-    pub fn call(&self, action: JsValue, body: JsValue, options: JsValue) -> Promise {
-        let session = self.session.clone();
-        future_to_promise(async move {
-            let run = async {
-                let action = action.as_string().ok_or_else(|| {
-                    Error::invalid_argument("action: expected an action name (a string)")
-                })?;
-                let opts =
-                    CallOptions::from_entries(&options_entries(&options, "callOptions")?, true)?;
-                let signal = signal_of(&options)?;
-                let json = to_json_value(&body_entries(&body)?, "body")?;
-                let bytes = serde_json::to_vec(&json)
-                    .map_err(|e| Error::invalid_argument(e.to_string()))?;
-                let ok: Success = session
-                    .execute(&action, &opts.version, bytes, signal.as_ref())
-                    .await?;
-                let fields: Vec<&str> = opts.int64_fields.iter().map(String::as_str).collect();
-                let out = ok.metadata.envelope_with(ok.result);
-                Ok::<_, Failure>(convert::to_js(&out, &fields, session.config.int64))
-            };
-            run.await.map_err(reject)
-        })
-    }
-
-    /// Shows who the client is, never the secret.
-    #[wasm_bindgen(js_name = toString)]
-    pub fn to_string_js(&self) -> String {
-        let c = &self.session.config;
-        [
-            "ImClient { accessKeyId: ",
-            access_key_id(c),
-            ", region: ",
-            &c.region,
-            ", endpoint: ",
-            c.endpoint.scheme,
-            "://",
-            &c.endpoint.authority,
-            " }",
-        ]
-        .concat()
-    }
-
-    /// `JSON.stringify(client)`: the same public facts, never the secret.
-    #[wasm_bindgen(js_name = toJSON)]
-    pub fn to_json_js(&self) -> JsValue {
-        let c = &self.session.config;
-        let endpoint = [c.endpoint.scheme, "://", &c.endpoint.authority].concat();
-        let out = Object::new();
-        for (k, v) in [
-            ("accessKeyId", access_key_id(c)),
-            ("region", &c.region),
-            ("endpoint", &endpoint),
-        ] {
-            let _ = Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_str(v));
-        }
-        out.into()
-    }
-}
-
-/// The access key id to show (a provider's keys are not known up front).
-fn access_key_id(c: &ClientConfig) -> &str {
-    c.credentials
-        .as_ref()
-        .map_or("(from credentials())", |k| k.access_key_id.as_str())
 }
 
 /// `signRequest` (the entries wrap it in a Promise): the headers to add and the URL to send.

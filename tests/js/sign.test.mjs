@@ -3,7 +3,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Buffer } from "node:buffer";
-import { signRequest, isVolcError } from "../../pkg/node.mjs";
+import { signRequest, isVolcError, VolcError } from "../../pkg/node.mjs";
+import * as signOnly from "../../pkg/sign-node.mjs";
 import { independentSign, rfc3986, verifySignature } from "./support/vendor.mjs";
 
 const doc = JSON.parse(readFileSync(new URL("../data/signing.json", import.meta.url), "utf8"));
@@ -185,5 +186,30 @@ describe("the one-string fast path and the general path agree", () => {
   test("dates before 1970 and with milliseconds frame as integers", async () => {
     const r = await signRequest({ ...base, date: new Date("1969-12-31T23:59:59.250Z") });
     assert.equal(r.headers["X-Date"], "19691231T235959Z");
+  });
+});
+
+// `volc-im/sign`: the same signer from its own, signer-only .wasm.
+describe("volc-im/sign signs exactly like the full package", () => {
+  test("every vector, string and Uint8Array bodies: identical results", async () => {
+    for (const v of vectors) {
+      for (const body of [v.inputs.body, new TextEncoder().encode(v.inputs.body)]) {
+        const o = optionsOf(v.inputs, body);
+        assert.deepEqual(await signOnly.signRequest(o), await signRequest(o), v.name);
+      }
+      assert.equal((await signOnly.signRequest(optionsOf(v.inputs))).signature, v.expected.signature, v.name);
+    }
+  });
+
+  test("refuses bad input with the same VolcError class and message", async () => {
+    const bad = { ...optionsOf(vectors[0].inputs), region: "", extra: 1 };
+    const [a, b] = await Promise.all([signOnly.signRequest(bad), signRequest(bad)].map((p) => p.then(() => assert.fail("resolved"), (e) => e)));
+    assert.ok(a instanceof VolcError && signOnly.isVolcError(b) && a instanceof signOnly.VolcError);
+    assert.deepEqual(a.toJSON(), b.toJSON());
+    assert.equal(a.code, "InvalidArgument");
+  });
+
+  test("exports only the signer", () => {
+    assert.deepEqual(Object.keys(signOnly).sort(), ["VolcError", "isVolcError", "signRequest"]);
   });
 });

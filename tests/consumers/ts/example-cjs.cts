@@ -1,6 +1,20 @@
 // CommonJS consumer: `import x = require()` under NodeNext resolves the `require` condition
 // (index.d.cts / index.cjs).
 import volc = require("volc-im");
+import volcSign = require("volc-im/sign");
+
+// The signer-only entry through `require` (sign.d.cts / sign.cjs).
+export async function signOnlyCjs(): Promise<string> {
+  const signed: volc.SignedRequest = await volcSign.signRequest({
+    method: "GET",
+    url: "https://rtc.volcengineapi.com/",
+    accessKeyId: "AKLTcjs",
+    secretAccessKey: "c2VjcmV0LWNqcw",
+    region: "cn-north-1",
+    service: "rtc",
+  });
+  return signed.signedHeaders;
+}
 
 export async function signCjs(date: Date): Promise<volc.SignedRequest> {
   const signed: volc.SignedRequest = await volc.signRequest({

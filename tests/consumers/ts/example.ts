@@ -11,10 +11,16 @@ import {
   type SignedRequest,
   type VolcErrorCode,
 } from "volc-im";
+import * as signOnly from "volc-im/sign";
 
 // Exact type equality (false for `any` against anything else).
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(_: T): void => {};
+
+// `volc-im/sign` declares the very same signRequest and error class.
+assertType<Equals<typeof signOnly.signRequest, typeof signRequest>>(true);
+assertType<Equals<signOnly.SignedRequest, SignedRequest>>(true);
+assertType<Equals<typeof signOnly.VolcError, typeof VolcError>>(true);
 
 const keys = { accessKeyId: "AKLTexample000000000000000000000", secretAccessKey: "c2VjcmV0" } as const;
 
@@ -115,5 +121,14 @@ export async function selfTest(): Promise<string[]> {
     out.push(describe(err));
   }
   out.push((await sign(new Date(Date.UTC(2024, 5, 7, 10, 33, 44)))).signedHeaders);
+  const alone = await signOnly.signRequest({
+    method: "POST",
+    url: "https://rtc.volcengineapi.com/",
+    accessKeyId: keys.accessKeyId,
+    secretAccessKey: keys.secretAccessKey,
+    region: "cn-north-1",
+    service: "rtc",
+  });
+  out.push(alone.signedHeaders);
   return out;
 }

@@ -45,7 +45,8 @@ await main("ts", async (defer) => {
   eq(emit.status, 0, "tsc emit status");
   const esm = await import(pathToFileURL(join(app, "out/example.js")).href);
   const results = await esm.selfTest();
-  eq(results.length, 3, "selfTest results");
+  eq(results.length, 4, "selfTest results");
+  eq(results[3], "host;x-content-sha256;x-date", "volc-im/sign signedHeaders (ESM)");
   check(/^bad input: .*Sender/.test(results[0]), "a Number past 2^53 as Sender -> InvalidArgument", results[0]);
   check(/^bad input: .*timeoutMs/.test(results[1]), "timeoutMs: 0 -> InvalidArgument", results[1]);
   eq(results[2], "content-type;host;x-content-sha256;x-date", "signedHeaders");
@@ -60,6 +61,9 @@ await main("ts", async (defer) => {
     { AKLTexample000000000000000000000: "c2VjcmV0" });
   eq([parsed.xDate, parsed.signedHeaders], ["20240607T103344Z", "content-type;host;x-content-sha256;x-date"], "CJS signRequest");
   eq(await cjs.invalidCjs(), "InvalidArgument instanceof=true", "CJS InvalidArgument");
+  eq(await cjs.signOnlyCjs(), "host;x-content-sha256;x-date", "CJS volc-im/sign");
+  check(/\/sign\.d\.cts\n\s+Imported via "volc-im\/sign" from file 'example-cjs\.cts'/.test(ok.stdout),
+    "example-cjs.cts resolves volc-im/sign to sign.d.cts", ok.stdout.slice(0, 3000));
   const shown = String(cjs.clientCjs());
   check(shown.includes("AKLTcjs") && !shown.includes("c2VjcmV0LWNqcw"), "CJS client toString: key id, never the secret", shown);
 });

@@ -2,6 +2,7 @@
 // `browser` condition; the .wasm is a Vite asset). signing.json is tests/data/signing.json,
 // copied beside this file by test.mjs.
 import { ImClient, signRequest, isVolcError } from "volc-im";
+import { signRequest as signOnly, isVolcError as isVolcErrorSignOnly } from "volc-im/sign";
 import data from "./signing.json";
 
 const show = (id, value) => {
@@ -13,7 +14,7 @@ async function signVector() {
   const d = v.x_date; // YYYYMMDDTHHMMSSZ
   const date = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`);
   const query = v.query.map(([k, x]) => `${k}=${x}`).join("&");
-  const signed = await signRequest({
+  const options = {
     method: v.method,
     url: `https://${v.host}${v.path}?${query}`,
     headers: v.headers,
@@ -23,8 +24,12 @@ async function signVector() {
     region: v.region,
     service: v.service,
     date,
-  });
+  };
+  const signed = await signRequest(options);
   show("signature", signed.signature);
+  // The signer-only entry (its own small .wasm): the same signature, the same error class.
+  show("signature-sign-only", (await signOnly(options)).signature);
+  show("sign-only-error", await signOnly({ ...options, region: "" }).then(() => "(resolved)", (e) => isVolcErrorSignOnly(e) && isVolcError(e) && e.code));
   show("authorization", signed.headers.Authorization);
 }
 

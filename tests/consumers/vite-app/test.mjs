@@ -71,8 +71,9 @@ await main("vite", async (defer) => {
   eq(warnings, [], "vite build warnings");
   const assets = readdirSync(join(dist, "assets"));
   const wasm = assets.filter((f) => f.endsWith(".wasm"));
-  eq(wasm.length, 1, "one .wasm asset emitted");
-  eq(statSync(join(dist, "assets", wasm[0])).size, statSync(join(app, "node_modules/volc-im/volc_im_bg.wasm")).size, "emitted .wasm size");
+  eq(wasm.length, 2, "two .wasm assets emitted (volc-im and volc-im/sign)");
+  eq(wasm.map((w) => statSync(join(dist, "assets", w)).size).sort(),
+    ["volc_im_bg.wasm", "volc_im_sign_bg.wasm"].map((w) => statSync(join(app, "node_modules/volc-im", w)).size).sort(), "emitted .wasm sizes");
   const js = assets.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(dist, "assets", f), "utf8")).join("\n");
   check(js.includes(wasm[0]), "bundle references the emitted .wasm", assets);
   check(!js.includes("node:fs") && !js.includes("readFileSync"), "bundle took the node entry, not the browser one");
@@ -129,9 +130,12 @@ async function checkPage(browser, base, mode) {
     eq(out.status, "done", `${mode}: page status`);
     eq(out.signature, VECTORS[0].expected.signature, `${mode}: signature in the page`);
     eq(out.authorization, VECTORS[0].expected.authorization, `${mode}: Authorization in the page`);
+    eq(out["signature-sign-only"], VECTORS[0].expected.signature, `${mode}: volc-im/sign signature in the page`);
+    eq(out["sign-only-error"], "InvalidArgument", `${mode}: volc-im/sign rejects with a VolcError`);
     eq([out["error-code"], out["error-is-volc"], out["error-retryable"]], ["NetworkError", "true", "false"],
       `${mode}: error shown in the page (a failed fetch is never known to be unprocessed)`);
-    eq(wasmResponses, [{ status: 200, type: "application/wasm" }], `${mode}: .wasm fetched once, as application/wasm`);
+    eq(wasmResponses, [{ status: 200, type: "application/wasm" }, { status: 200, type: "application/wasm" }],
+      `${mode}: each .wasm fetched once, as application/wasm`);
     eq(pageErrors, [], `${mode}: page errors`);
     // The one expected console error: Chromium reporting the refused connection to `endpoint`.
     const unexpected = consoleErrors.filter(

@@ -34,10 +34,10 @@ await main("workerd", async (defer) => {
   check(w.status === 0, "wrangler deploy --dry-run failed", (w.stdout + w.stderr).slice(-2000));
   const files = readdirSync(outdir);
   const wasm = files.filter((f) => f.endsWith(".wasm"));
-  eq(wasm.length, 1, "one .wasm module in the wrangler bundle");
+  eq(wasm.length, 2, "two .wasm modules in the wrangler bundle (volc-im and volc-im/sign)");
   const bundled = readFileSync(join(outdir, "worker.js"), "utf8");
   // The workerd entry (a static .wasm import + initSync), not the browser one (fetch of a URL).
-  check(bundled.includes(wasm[0]), "bundle imports the .wasm module", files);
+  check(wasm.every((w) => bundled.includes(w)), "bundle imports the .wasm modules", files);
   check(!bundled.includes("import.meta.url"), "bundle took a non-workerd entry (uses import.meta.url)");
 
   // 2. The vendor stand-in: a success envelope with an id above 2^53, a vendor error for
@@ -97,6 +97,7 @@ await main("workerd", async (defer) => {
   });
   eq(signed.authorization, VECTORS[0].expected.authorization, "/sign Authorization");
   eq(signed.signature, VECTORS[0].expected.signature, "/sign signature");
+  eq(signed.signOnly, VECTORS[0].expected.signature, "/sign signature from volc-im/sign");
 
   // (b) p2pSendMessage from workerd reaches the loopback server, correctly signed.
   const sent = await get("/send");

@@ -1,6 +1,7 @@
 // A Worker that uses volc-im the way an app would: resolved by wrangler through the package's
 // `exports` (`workerd` condition), the .wasm imported as a compiled module.
 import { ImClient, signRequest, isVolcError, VolcError } from "volc-im";
+import { signRequest as signOnly } from "volc-im/sign";
 
 const json = (value, status = 200) =>
   new Response(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? { bigint: v.toString() } : v)), {
@@ -33,7 +34,9 @@ export default {
           // (a) sign a described request; the date travels as ISO text.
           const o = await request.json();
           const signed = await signRequest({ ...o, date: new Date(o.date) });
-          return json({ authorization: signed.headers.Authorization, signature: signed.signature, url: signed.url });
+          // The signer-only entry (its own .wasm module) must agree byte for byte.
+          const alone = await signOnly({ ...o, date: new Date(o.date) });
+          return json({ authorization: signed.headers.Authorization, signature: signed.signature, url: signed.url, signOnly: alone.signature });
         }
         case "/send": {
           // (b) a real call through the global fetch to env.ENDPOINT.
