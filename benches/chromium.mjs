@@ -14,15 +14,16 @@ export const chromiumArgs = ["--no-sandbox", "--headless", "--disable-gpu", "--d
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>volc-im bench</title>
-<script type="importmap">{ "imports": { "volc-im": "/pkg/browser.mjs" } }</script>
+<script type="importmap">{ "imports": { "volc-im": "/pkg/browser.mjs", "volc-im/sign": "/pkg/sign-browser.mjs" } }</script>
 <script type="module">
   import * as fx from "/benches/fixtures.mjs";
   import { interleave } from "/benches/stats.mjs";
   import { makeSigners as volcIm } from "/benches/entries/volc-im.mjs";
+  import { makeSigners as volcImSign } from "/benches/entries/volc-im-sign.mjs";
   import { makeSigners as aws4fetch } from "/benches/build/aws4fetch.chromium.js";
   import { makeSigners as smithy } from "/benches/build/smithy.chromium.js";
   window.runBench = async ({ rounds, ms }) => {
-    const signers = { ...volcIm(fx), ...aws4fetch(fx), ...smithy(fx) };
+    const signers = { ...volcIm(fx), ...volcImSign(fx), ...aws4fetch(fx), ...smithy(fx) };
     const signatures = {};
     for (const [size, body] of Object.entries(fx.BODIES)) signatures[size] = await signers["volc-im signRequest"](body);
     const cases = {};

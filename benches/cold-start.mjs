@@ -9,6 +9,7 @@ const self = fileURLToPath(import.meta.url);
 
 export const COLD_LIBS = {
   "volc-im": "volc-im (pkg/node.mjs)",
+  "volc-im/sign": "volc-im/sign (pkg/sign-node.mjs)",
   aws4fetch: "aws4fetch (fresh AwsV4Signer)",
   smithy: "@smithy/signature-v4 + sha256-js",
   volcengine: "@volcengine/openapi Signer",
@@ -20,8 +21,8 @@ async function child(lib) {
   const body = fx.SMALL_BODY;
   const t0 = performance.now();
   let signature;
-  if (lib === "volc-im") {
-    const { signRequest } = await import(`${root}pkg/node.mjs`);
+  if (lib.startsWith("volc-im")) {
+    const { signRequest } = await import(`${root}pkg/${lib === "volc-im" ? "node" : "sign-node"}.mjs`);
     signature = (await signRequest({
       method: "POST", url: fx.URL_P2P, headers: fx.HEADERS, body, accessKeyId: fx.ACCESS_KEY_ID,
       secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE, date: fx.DATE,

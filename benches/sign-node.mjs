@@ -10,6 +10,7 @@ import { makeSigners as volcengine } from "./entries/volcengine.mjs";
 
 export async function volcImSigners() {
   const { signRequest } = await import(`${root}pkg/node.mjs`);
+  const { signRequest: signOnly } = await import(`${root}pkg/sign-node.mjs`);
   // The same module instance node.mjs initialised (same URL): its sync internal.
   const { signRequestSync } = await import(`${root}pkg/volc_im.js`);
   const opts = (body) => ({
@@ -33,6 +34,7 @@ export async function volcImSigners() {
       "volc-im signRequest": async (body) => (await signRequest(opts(body))).signature,
       "volc-im signRequestSync": { sync: true, fn: (body) => signRequestSync(opts(body)).signature },
       "volc-im signRequest, Uint8Array body": async (body) => (await signRequest(opts(asBytes(body)))).signature,
+      "volc-im/sign signRequest": async (body) => (await signOnly(opts(body))).signature,
     },
     signRequest,
   };

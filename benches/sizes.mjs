@@ -57,6 +57,12 @@ export async function run() {
     browserCapable: true,
     ...measure([pkg("volc_im_bg.wasm"), pkg("volc_im.js"), pkg("browser.mjs"), pkg("errors.js"), pkg("marshal.js")]),
   };
+  out["volc-im/sign"] = {
+    label: "volc-im/sign (pkg: signer-only .wasm + volc_im_sign.js + sign-browser.mjs + errors.js + marshal.js)",
+    platform: "browser",
+    browserCapable: true,
+    ...measure([pkg("volc_im_sign_bg.wasm"), pkg("volc_im_sign.js"), pkg("sign-browser.mjs"), pkg("errors.js"), pkg("marshal.js")]),
+  };
   // For comparison with the bundled libraries: the same entry style, bundled + minified JS
   // (the .wasm is emitted as an asset by bundlers, so it is added as is).
   const vb = await bundle("volc-im", "entries/volc-im.mjs", "browser", { alias: { "volc-im": pkg("browser.mjs") } });

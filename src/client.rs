@@ -541,10 +541,10 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
             ))
         }
     }
-    let body: Vec<u8> = match get(entries, "body") {
-        v if v.is_absent() => Vec::new(),
-        Input::Str(s) => s.clone().into_bytes(),
-        Input::Bytes(b) => b.clone(),
+    let body: &[u8] = match get(entries, "body") {
+        v if v.is_absent() => &[],
+        Input::Str(s) => s.as_bytes(),
+        Input::Bytes(b) => b,
         other => {
             return Err(invalid(
                 "body",
@@ -582,7 +582,7 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
             path: &url.path,
             query: &query,
             headers: &header_refs,
-            body: &body,
+            body,
         },
         &credentials,
         Scope {

@@ -298,12 +298,13 @@ mod json_tests {
 }
 
 /// Entries framed by the JS side as one string (see `src/js/marshal.js`): `key \0 tag \0
-/// payload` per entry, tags `s` string, `u` undefined, `b` bytes (fetched by `bytes(key)`),
+/// payload` per entry, tags `s` string, `u` undefined, `b` bytes and `t` a long string (both
+/// fetched by `fetch(key)`),
 /// `d` Date (integer ms, empty for an Invalid Date), `h` object of strings (count, then pairs).
 /// `None` for a malformed frame, which only a bug could produce.
 pub fn entries_from_packed(
     packed: &str,
-    mut bytes: impl FnMut(&str) -> Option<Vec<u8>>,
+    mut fetch: impl FnMut(&str) -> Option<Input>,
 ) -> Option<Entries> {
     let mut out = Vec::new();
     if packed.is_empty() {
@@ -314,7 +315,7 @@ pub fn entries_from_packed(
         let value = match (t.next()?, t.next()?) {
             ("s", s) => Input::Str(s.to_owned()),
             ("u", _) => Input::Absent,
-            ("b", _) => Input::Bytes(bytes(key)?),
+            ("b" | "t", _) => fetch(key)?,
             ("d", "") => Input::Date(f64::NAN),
             ("d", ms) => Input::Date(parse_i64(ms)? as f64),
             ("h", n) => {
@@ -359,7 +360,10 @@ mod packed_tests {
     #[test]
     fn packed_entries_round_trip_every_tag() {
         let packed = "method\0s\0POST\0sessionToken\0u\0\0body\0b\0\0date\0d\0-1500\0bad\0d\0\0headers\0h\x002\0A\0x\0B\0\0tail\0s\0";
-        let e = entries_from_packed(packed, |k| (k == "body").then(|| b"hi".to_vec())).unwrap();
+        let e = entries_from_packed(packed, |k| {
+            (k == "body").then(|| Input::Bytes(b"hi".to_vec()))
+        })
+        .unwrap();
         assert_eq!(e[0], ("method".into(), Input::Str("POST".into())));
         assert_eq!(e[1].1, Input::Absent);
         assert_eq!(e[2].1, Input::Bytes(b"hi".to_vec()));

@@ -16,9 +16,10 @@ mod marshal {
         pub fn pack_flat(options: &JsValue) -> Result<Option<String>, JsValue>;
         #[wasm_bindgen(js_name = unpackSigned)]
         pub fn unpack_signed(packed: &str) -> JsValue;
+        pub fn utf8(s: &JsValue) -> js_sys::Uint8Array;
     }
 }
-use crate::api::input::{entries_from_packed, Entries};
+use crate::api::input::{entries_from_packed, Entries, Input};
 use crate::client;
 use crate::Error;
 use errors::Failure;
@@ -54,7 +55,13 @@ pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
         let entries = match packed.and_then(|p| {
             entries_from_packed(&p, |key| {
                 let v = Reflect::get(&options, &key.into()).ok()?;
-                Some(v.dyn_into::<Uint8Array>().ok()?.to_vec())
+                match v.dyn_into::<Uint8Array>() {
+                    Ok(bytes) => Some(Input::Bytes(bytes.to_vec())),
+                    Err(s) if s.is_string() => String::from_utf8(marshal::utf8(&s).to_vec())
+                        .ok()
+                        .map(Input::Str),
+                    Err(_) => None,
+                }
             })
         }) {
             Some(entries) => entries,

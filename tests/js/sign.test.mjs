@@ -154,12 +154,13 @@ test("signRequest defaults the date to now and never throws synchronously", asyn
 describe("the one-string fast path and the general path agree", () => {
   const base = optionsOf(vectors[0].inputs);
 
-  test("a NUL in the body (unframeable) signs exactly like the framed path would", async () => {
-    const body = "a\0b";
-    const viaGeneral = await signRequest({ ...base, body });
-    const viaBytes = await signRequest({ ...base, body: new TextEncoder().encode(body) });
-    assert.equal(viaGeneral.signature, viaBytes.signature);
-    assert.equal(viaGeneral.headers["X-Content-Sha256"], viaBytes.headers["X-Content-Sha256"]);
+  test("a NUL in a short or long body (read apart from the frame) signs like the same bytes", async () => {
+    for (const body of ["a\0b", "é\0".repeat(2000) + "ü"]) {
+      const viaString = await signRequest({ ...base, body });
+      const viaBytes = await signRequest({ ...base, body: new TextEncoder().encode(body) });
+      assert.equal(viaString.signature, viaBytes.signature);
+      assert.equal(viaString.headers["X-Content-Sha256"], viaBytes.headers["X-Content-Sha256"]);
+    }
   });
 
   test("a class-instance options object or a number field falls back and is refused with the field named", async () => {
