@@ -52,10 +52,10 @@ export async function run() {
   const out = {};
   const pkg = (f) => `${root}pkg/${f}`;
   out["volc-im"] = {
-    label: "volc-im (pkg: .wasm + volc_im.js + browser.mjs + errors.js + marshal.js)",
+    label: "volc-im (pkg: .wasm + volc_im.js + browser.mjs + errors.js + marshal.js + transport.js)",
     platform: "browser",
     browserCapable: true,
-    ...measure([pkg("volc_im_bg.wasm"), pkg("volc_im.js"), pkg("browser.mjs"), pkg("errors.js"), pkg("marshal.js")]),
+    ...measure([pkg("volc_im_bg.wasm"), pkg("volc_im.js"), pkg("browser.mjs"), pkg("errors.js"), pkg("marshal.js"), pkg("transport.js")]),
   };
   out["volc-im/sign"] = {
     label: "volc-im/sign (pkg: signer-only .wasm + volc_im_sign.js + sign-browser.mjs + errors.js + marshal.js)",
