@@ -18,10 +18,17 @@ const plain = (o) => {
 };
 
 export function packFlat(o) {
+  try {
+    return frame(o);
+  } catch {
+    return undefined; // a throwing getter or Proxy: the general path reports it
+  }
+}
+
+function frame(o) {
   if (typeof o !== "object" || o === null || !plain(o)) return undefined;
   const out = [];
-  for (const k in o) {
-    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+  for (const k of Object.keys(o)) {
     if (k.includes("\0")) return undefined;
     const v = o[k];
     if (typeof v === "string" && v.length > 1024) {
@@ -38,8 +45,7 @@ export function packFlat(o) {
       out.push(k, "d", t === t ? String(t) : "");
     } else if (typeof v === "object" && v !== null && plain(v)) {
       const inner = [];
-      for (const hk in v) {
-        if (!Object.prototype.hasOwnProperty.call(v, hk)) continue;
+      for (const hk of Object.keys(v)) {
         const hv = v[hk];
         if (typeof hv !== "string" || hk.includes("\0") || hv.includes("\0")) return undefined;
         inner.push(hk, hv);

@@ -12,8 +12,8 @@ mod marshal {
 
     #[wasm_bindgen(module = "/src/js/marshal.js")]
     extern "C" {
-        #[wasm_bindgen(catch, js_name = packFlat)]
-        pub fn pack_flat(options: &JsValue) -> Result<Option<js_sys::Uint8Array>, JsValue>;
+        #[wasm_bindgen(js_name = packFlat)]
+        pub fn pack_flat(options: &JsValue) -> Option<js_sys::Uint8Array>;
         #[wasm_bindgen(js_name = unpackSigned)]
         pub fn unpack_signed(packed: &str) -> JsValue;
         pub fn utf8(s: &JsValue) -> js_sys::Uint8Array;
@@ -51,10 +51,8 @@ pub(crate) fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error>
 pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, Error> {
         // One string across the boundary when the options are flat (the usual case).
-        let packed = marshal::pack_flat(&options)
-            .ok()
-            .flatten()
-            .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok());
+        let packed =
+            marshal::pack_flat(&options).and_then(|bytes| String::from_utf8(bytes.to_vec()).ok());
         let entries = match packed.and_then(|p| {
             entries_from_packed(&p, |key| {
                 let v = Reflect::get(&options, &key.into()).ok()?;
