@@ -26,7 +26,8 @@ step() {
 
 step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
-step "clippy (wasm)" cargo clippy -p volc-im --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm)" cargo clippy -p volc-im --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "clippy (wasm, signer only)" cargo clippy -p volc-im --target wasm32-unknown-unknown --no-default-features -- -D warnings
 step "rust (native: signer, vectors, api, simulator)" cargo test --workspace
 step "rust (wasm: Node, Chromium window, dedicated worker)" cargo test -p volc-im --target wasm32-unknown-unknown
 step "package build" bash scripts/build-pkg.sh

@@ -5,6 +5,8 @@ pub mod convert;
 pub mod errors;
 #[cfg(feature = "client")]
 pub mod im_client;
+#[cfg(feature = "client")]
+pub use im_client::ImClient;
 
 /// `marshal.js`: flat options and the signed result as one string each way.
 mod marshal {
