@@ -31,8 +31,9 @@ build_variant() {
   local glue=$tmp/$name/$name.js snippet file
   for snippet in $(cd "$tmp/$name" && ls snippets/*/src/js/*.js); do
     file=$(basename "$snippet")
-    sed -i -E "s#from (['\"])\./${snippet//\//\\/}(['\"])#from \1./${file}\2#g" "$glue"
-    grep -q "from './${file}'" "$glue" || { echo "${file} import not rewritten in $name.js" >&2; exit 1; }
+    sed -E "s#from (['\"])\./${snippet//\//\\/}(['\"])#from \1./${file}\2#g" "$glue" > "$glue.tmp"
+    mv "$glue.tmp" "$glue"
+    grep -qE "from ['\"]\./${file}['\"]" "$glue" || { echo "${file} import not rewritten in $name.js" >&2; exit 1; }
     cp "src/js/${file}" "$out/${file}"
   done
   if grep -qE "from ['\"]\./snippets/" "$glue"; then echo "a snippets/ import is left in $name.js" >&2; exit 1; fi

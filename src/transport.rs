@@ -56,7 +56,8 @@ pub fn as_abort_signal(v: &JsValue) -> Option<AbortSignal> {
     let has = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
     let ok = v.is_object()
         && has("aborted").is_some_and(|a| a.as_bool().is_some())
-        && has("addEventListener").is_some_and(|f| f.is_function());
+        && has("addEventListener").is_some_and(|f| f.is_function())
+        && has("removeEventListener").is_some_and(|f| f.is_function());
     ok.then(|| v.clone().unchecked_into())
 }
 
@@ -109,6 +110,9 @@ pub async fn send(
             let error = match outcome.get(0).as_string().as_deref() {
                 Some("timeout") => Error::timeout(timeout_ms),
                 Some("aborted") => Error::aborted(),
+                Some("signal") => Error::invalid_argument(
+                    "signal: its addEventListener threw; pass an AbortSignal",
+                ),
                 _ => {
                     let detail = prop(&cause, "message")
                         .as_string()

@@ -299,12 +299,12 @@ mod json_tests {
 
 /// Entries framed by the JS side as one string (see `src/js/marshal.js`): `key \0 tag \0
 /// payload` per entry, tags `s` string, `u` undefined, `b` bytes and `t` a long string (both
-/// fetched by `fetch(key)`),
+/// passed beside the frame: `side(tag, index)` returns them),
 /// `d` Date (integer ms, empty for an Invalid Date), `h` object of strings (count, then pairs).
 /// `None` for a malformed frame, which only a bug could produce.
 pub fn entries_from_packed(
     packed: &str,
-    mut fetch: impl FnMut(&str) -> Option<Input>,
+    mut side: impl FnMut(&str, u32) -> Option<Input>,
 ) -> Option<Entries> {
     let mut out = Vec::new();
     if packed.is_empty() {
@@ -315,7 +315,7 @@ pub fn entries_from_packed(
         let value = match (t.next()?, t.next()?) {
             ("s", s) => Input::Str(s.to_owned()),
             ("u", _) => Input::Absent,
-            ("b" | "t", _) => fetch(key)?,
+            (tag @ ("b" | "t"), i) => side(tag, u32::try_from(parse_i64(i)?).ok()?)?,
             ("d", "") => Input::Date(f64::NAN),
             ("d", ms) => Input::Date(parse_i64(ms)? as f64),
             ("h", n) => {
@@ -359,9 +359,9 @@ mod packed_tests {
 
     #[test]
     fn packed_entries_round_trip_every_tag() {
-        let packed = "method\0s\0POST\0sessionToken\0u\0\0body\0b\0\0date\0d\0-1500\0bad\0d\0\0headers\0h\x002\0A\0x\0B\0\0tail\0s\0";
-        let e = entries_from_packed(packed, |k| {
-            (k == "body").then(|| Input::Bytes(b"hi".to_vec()))
+        let packed = "method\0s\0POST\0sessionToken\0u\0\0body\0b\x000\0date\0d\0-1500\0bad\0d\0\0headers\0h\x002\0A\0x\0B\0\0tail\0s\0";
+        let e = entries_from_packed(packed, |tag, i| {
+            (tag == "b" && i == 0).then(|| Input::Bytes(b"hi".to_vec()))
         })
         .unwrap();
         assert_eq!(e[0], ("method".into(), Input::Str("POST".into())));
@@ -377,7 +377,7 @@ mod packed_tests {
             ])
         );
         assert_eq!(e[6], ("tail".into(), Input::Str("".into())));
-        assert_eq!(entries_from_packed("", |_| None), Some(vec![]));
+        assert_eq!(entries_from_packed("", |_, _| None), Some(vec![]));
     }
 
     #[test]
@@ -389,8 +389,9 @@ mod packed_tests {
             "k\0h\x003\0a\0b",
             "k\0d\x001.5",
             "k\0b\0",
+            "k\0t\0-1",
         ] {
-            assert_eq!(entries_from_packed(bad, |_| None), None, "{bad:?}");
+            assert_eq!(entries_from_packed(bad, |_, _| None), None, "{bad:?}");
         }
     }
 }

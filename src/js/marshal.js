@@ -4,10 +4,11 @@
 // side reads the object the general way (which also words the errors).
 //
 // Format: tokens joined by "\0" — per entry: key, tag, payload. Tags: "s" string, "u"
-// undefined, "b" Uint8Array (payload empty: the bytes are read separately), "d" Date (payload:
-// integer milliseconds, "" for an Invalid Date), "h" object of strings (payload: count, then
-// key/value tokens), "t" a long string read separately (a 64 KiB body is neither copied into
-// the frame nor scanned). A short string holding "\0" cannot be framed: the general path.
+// undefined, "d" Date (payload: integer milliseconds, "" for an Invalid Date), "h" object of
+// strings (payload: count, then key/value tokens), and, passed beside the frame (payload: the
+// index for `takeSide`), "b" a Uint8Array and "t" a long string as UTF-8 bytes (a 64 KiB body
+// is neither copied into the frame nor scanned). Each property is read once. A short string
+// holding "\0", or more entries than the general path accepts, takes the general path.
 
 // UTF-8 by the platform: the glue's own string passing copies ASCII one character at a time.
 const encoder = new TextEncoder();
@@ -17,7 +18,19 @@ const plain = (o) => {
   return p === Object.prototype || p === null;
 };
 
+// Values that travel beside the frame, taken (and released) by index by the Rust side.
+let side = [];
+export function takeSide(i) {
+  const v = side[i];
+  side[i] = undefined;
+  return v;
+}
+
+// The general path's own budget of values per input (src/js/convert.rs MAX_NODES).
+const MAX_TOKENS = 100_000;
+
 export function packFlat(o) {
+  side = [];
   try {
     return frame(o);
   } catch {
@@ -32,14 +45,14 @@ function frame(o) {
     if (k.includes("\0")) return undefined;
     const v = o[k];
     if (typeof v === "string" && v.length > 1024) {
-      out.push(k, "t", "");
+      out.push(k, "t", String(side.push(encoder.encode(v)) - 1));
     } else if (typeof v === "string") {
       if (v.includes("\0")) return undefined;
       out.push(k, "s", v);
     } else if (v === undefined) {
       out.push(k, "u", "");
     } else if (v instanceof Uint8Array) {
-      out.push(k, "b", "");
+      out.push(k, "b", String(side.push(v) - 1));
     } else if (v instanceof Date) {
       const t = v.getTime();
       out.push(k, "d", t === t ? String(t) : "");
@@ -49,18 +62,16 @@ function frame(o) {
         const hv = v[hk];
         if (typeof hv !== "string" || hk.includes("\0") || hv.includes("\0")) return undefined;
         inner.push(hk, hv);
+        if (inner.length > MAX_TOKENS) return undefined;
       }
-      out.push(k, "h", String(inner.length / 2), ...inner);
+      out.push(k, "h", String(inner.length / 2));
+      for (const t of inner) out.push(t);
     } else {
       return undefined;
     }
   }
+  if (out.length > MAX_TOKENS) return undefined;
   return encoder.encode(out.join("\0"));
-}
-
-// A long string as UTF-8 bytes (see `encoder`: ~5 µs per KiB saved).
-export function utf8(s) {
-  return encoder.encode(s);
 }
 
 // The signed result, packed by Rust the same way: url, signedHeaders, canonicalRequest,

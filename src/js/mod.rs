@@ -18,7 +18,8 @@ mod marshal {
         pub fn pack_flat(options: &JsValue) -> Option<js_sys::Uint8Array>;
         #[wasm_bindgen(js_name = unpackSigned)]
         pub fn unpack_signed(packed: &str) -> JsValue;
-        pub fn utf8(s: &JsValue) -> js_sys::Uint8Array;
+        #[wasm_bindgen(js_name = takeSide)]
+        pub fn take_side(index: u32) -> JsValue;
     }
 }
 use crate::api::input::{entries_from_packed, Entries, Input};
@@ -56,14 +57,11 @@ pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
         let packed =
             marshal::pack_flat(&options).and_then(|bytes| String::from_utf8(bytes.to_vec()).ok());
         let entries = match packed.and_then(|p| {
-            entries_from_packed(&p, |key| {
-                let v = Reflect::get(&options, &key.into()).ok()?;
-                match v.dyn_into::<Uint8Array>() {
-                    Ok(bytes) => Some(Input::Bytes(bytes.to_vec())),
-                    Err(s) if s.is_string() => String::from_utf8(marshal::utf8(&s).to_vec())
-                        .ok()
-                        .map(Input::Str),
-                    Err(_) => None,
+            entries_from_packed(&p, |tag, index| {
+                let bytes = marshal::take_side(index).dyn_into::<Uint8Array>().ok()?;
+                match tag {
+                    "b" => Some(Input::Bytes(bytes.to_vec())),
+                    _ => String::from_utf8(bytes.to_vec()).ok().map(Input::Str),
                 }
             })
         }) {

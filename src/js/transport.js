@@ -4,7 +4,8 @@
 //
 // Settles within timeoutMs, body read included, even when `fetch` ignores its signal; leaves
 // no timer or listener behind. Resolves to [status, Date header, Retry-After header, body
-// bytes]; rejects with [kind, cause], kind "timeout" | "aborted" | "error".
+// bytes]; rejects with [kind, cause], kind "timeout" | "aborted" | "signal" (the caller's
+// signal refused a listener; nothing was sent) | "error".
 export function sendOnce(fetch, url, init, timeoutMs, signal) {
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
@@ -13,7 +14,11 @@ export function sendOnce(fetch, url, init, timeoutMs, signal) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (signal) signal.removeEventListener("abort", onAbort);
+      try {
+        if (signal) signal.removeEventListener("abort", onAbort);
+      } catch {
+        // A signal-like object may throw here; the call settles all the same.
+      }
       fn(value);
     };
     const timer = setTimeout(() => {
@@ -24,7 +29,12 @@ export function sendOnce(fetch, url, init, timeoutMs, signal) {
       controller.abort();
       settle(reject, ["aborted", undefined]);
     };
-    if (signal) signal.addEventListener("abort", onAbort);
+    try {
+      if (signal) signal.addEventListener("abort", onAbort);
+    } catch (cause) {
+      settle(reject, ["signal", cause]);
+      return;
+    }
     init.signal = controller.signal;
     (async () => {
       const response = await fetch(url, init);

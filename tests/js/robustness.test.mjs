@@ -92,3 +92,42 @@ test("ports are signed as fetch sends them (no leading zeros)", async () => {
   await client({ fetch, endpoint: "http://127.0.0.1:08780" }).p2pSendMessage(body);
   assert.ok(seen.url.startsWith("http://127.0.0.1:8780/"), seen.url);
 });
+
+test("a signal-like object without removeEventListener is refused up front, not crashed on later", async () => {
+  class HalfSignal {
+    aborted = false;
+    addEventListener() {}
+  }
+  const never = () => new Promise(() => {});
+  const r = await settle(client({ fetch: never, timeoutMs: 200 }).call("GetX", {}, { signal: new HalfSignal() }));
+  assert.ok(!r.ok && r.e.code === "InvalidArgument" && /signal/.test(r.e.message), String(r.e));
+});
+
+test("a signal whose listener methods throw still lets the call settle with a typed error", async () => {
+  class ThrowingSignal {
+    aborted = false;
+    addEventListener() { throw new Error("no listeners here"); }
+    removeEventListener() { throw new Error("nor here"); }
+  }
+  const r = await settle(client({ fetch: () => new Promise(() => {}), timeoutMs: 200 }).call("GetX", {}, { signal: new ThrowingSignal() }));
+  assert.ok(!r.ok && isVolcError(r.e) && r.e.code === "InvalidArgument" && /signal/.test(r.e.message), String(r.e));
+  assert.equal(r.e.cause?.message, "no listeners here");
+});
+
+test("signRequest reads each option once (a getter's second answer is never signed)", async () => {
+  const reads = { body: 0, url: 0 };
+  const o = { method: "POST", accessKeyId: "AKLTx", secretAccessKey: "robust-secret", region: "cn-north-1", service: "rtc", date: new Date(0) };
+  Object.defineProperty(o, "url", { enumerable: true, get: () => (reads.url++, "https://rtc.volcengineapi.com/") });
+  Object.defineProperty(o, "body", { enumerable: true, get: () => (reads.body++ ? "b" : "a").repeat(2000) });
+  const r = await signRequest(o);
+  const expected = await signRequest({ ...o, url: "https://rtc.volcengineapi.com/", body: "a".repeat(2000) });
+  assert.deepEqual(reads, { body: 2, url: 2 }); // once per signRequest call: the spread read them too
+  assert.equal(r.headers["X-Content-Sha256"], expected.headers["X-Content-Sha256"]);
+});
+
+test("a headers object too large to be an input is refused by the general path's budget", async () => {
+  const headers = {};
+  for (let i = 0; i < 120_000; i++) headers[`x-h${i}`] = "v";
+  const r = await settle(signRequest({ method: "GET", url: "https://rtc.volcengineapi.com/", headers, accessKeyId: "AKLTx", secretAccessKey: "robust-secret", region: "cn-north-1", service: "rtc" }));
+  assert.ok(!r.ok && r.e.code === "InvalidArgument" && /too large/.test(r.e.message), String(r.e));
+});
