@@ -9,13 +9,12 @@ use crate::js::convert;
 use crate::js::errors::Failure;
 use crate::policy::{self, Pacer};
 use crate::sign::{Credentials, SigningTime};
-use crate::transport::{self, AbortSignal};
+use crate::transport::{self, AbortSignal, Interrupted};
 use crate::{Error, ErrorCode};
 use js_sys::{Function, Object, Promise, Reflect};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 /// Refresh provider credentials this long before they expire.
 const EXPIRY_MARGIN_MS: f64 = 60_000.0;
@@ -80,10 +79,14 @@ impl Session {
 
     /// Fixed credentials, or the provider's (fetched once, shared by concurrent calls, and
     /// refreshed when expiring or when `stale` names the generation the server refused).
+    /// Waiting for the provider is bounded like an attempt: `timeoutMs`, what is left of the
+    /// deadline, and the caller's signal.
     async fn credentials(
         &self,
         action: &str,
         stale: Option<u64>,
+        deadline_at: Option<f64>,
+        signal: Option<&AbortSignal>,
     ) -> Result<(Rc<Credentials>, u64), Failure> {
         if let Some(c) = &self.config.credentials {
             return Ok((Rc::new(c.clone()), 0));
@@ -117,7 +120,35 @@ impl Session {
                     }
                 }
             };
-            let outcome = JsFuture::from(promise.clone()).await;
+            let mut limit = f64::from(self.config.timeout_ms);
+            if let Some(d) = deadline_at {
+                limit = limit.min((d - now_ms()).max(0.0));
+            }
+            let outcome = match transport::wait_for(&promise, limit as u32, signal).await {
+                Ok(value) => Ok(value),
+                Err(Interrupted::Failed(cause)) => Err(cause),
+                Err(interrupted) => {
+                    let mut error = match interrupted {
+                        Interrupted::Aborted => Error::aborted(),
+                        Interrupted::BadSignal(_) => transport::bad_signal(),
+                        _ => {
+                            // A provider that never answers must not hold every later call:
+                            // the next one asks it again.
+                            self.forget_refresh(&promise);
+                            let mut e = Error::timeout(limit as u32);
+                            e.message = [
+                                "credentials() did not settle within ",
+                                &(limit as u32).to_string(),
+                                " ms (timeoutMs, or what was left of deadlineMs)",
+                            ]
+                            .concat();
+                            e
+                        }
+                    };
+                    error.action = Some(action.to_owned());
+                    return Err(error.into());
+                }
+            };
             if self
                 .refreshing
                 .borrow()
@@ -157,6 +188,17 @@ impl Session {
         }
     }
 
+    /// Drops `promise` as the refresh in flight, if it still is.
+    fn forget_refresh(&self, promise: &Promise) {
+        let mut pending = self.refreshing.borrow_mut();
+        if pending
+            .as_ref()
+            .is_some_and(|p| JsValue::from(p) == JsValue::from(promise))
+        {
+            *pending = None;
+        }
+    }
+
     /// Runs `action` with `body` to completion under the client's limiter, retry, skew and
     /// deadline rules; every error reports how many attempts were made.
     pub async fn execute(
@@ -179,7 +221,7 @@ impl Session {
                 .map_err(|f| with_attempts(f, attempts))?;
             // 2. Credentials and a signature at the (corrected) current time.
             let (credentials, generation) = self
-                .credentials(action, stale_generation.take())
+                .credentials(action, stale_generation.take(), deadline_at, signal)
                 .await
                 .map_err(|f| with_attempts(f, attempts))?;
             let signing_now = SigningTime::from_unix_millis(now_ms() + self.clock_offset_ms.get());

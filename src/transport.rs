@@ -19,6 +19,47 @@ extern "C" {
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
     ) -> Promise;
+    #[wasm_bindgen(js_name = waitFor)]
+    fn wait_for_js(promise: &Promise, timeout_ms: u32, signal: Option<&AbortSignal>) -> Promise;
+}
+
+/// How a guarded wait ended when it did not resolve (`transport.js`).
+pub enum Interrupted {
+    /// The time limit passed.
+    Timeout,
+    /// The caller's signal fired.
+    Aborted,
+    /// The caller's signal threw when given a listener.
+    BadSignal(JsValue),
+    /// The awaited work threw or rejected.
+    Failed(JsValue),
+}
+
+async fn guarded(pending: Promise) -> Result<JsValue, Interrupted> {
+    JsFuture::from(pending).await.map_err(|outcome| {
+        let outcome: js_sys::Array = outcome.unchecked_into();
+        match outcome.get(0).as_string().as_deref() {
+            Some("timeout") => Interrupted::Timeout,
+            Some("aborted") => Interrupted::Aborted,
+            Some("signal") => Interrupted::BadSignal(outcome.get(1)),
+            _ => Interrupted::Failed(outcome.get(1)),
+        }
+    })
+}
+
+/// Waits for `promise` (shared with other calls, left running) at most `timeout_ms`, and no
+/// longer than the caller's signal allows.
+pub async fn wait_for(
+    promise: &Promise,
+    timeout_ms: u32,
+    signal: Option<&AbortSignal>,
+) -> Result<JsValue, Interrupted> {
+    guarded(wait_for_js(promise, timeout_ms, signal)).await
+}
+
+/// The error for a signal that threw when given a listener.
+pub fn bad_signal() -> Error {
+    Error::invalid_argument("signal: its addEventListener threw; pass an AbortSignal")
 }
 
 #[wasm_bindgen]
@@ -94,7 +135,7 @@ pub async fn send(
         &Uint8Array::from(req.body.as_slice()),
     );
     let pending = send_once(&fetch, &req.url, &init, timeout_ms, signal);
-    match JsFuture::from(pending).await {
+    match guarded(pending).await {
         Ok(reply) => {
             let reply: js_sys::Array = reply.unchecked_into();
             Ok(Reply {
@@ -104,29 +145,23 @@ pub async fn send(
                 body: reply.get(3).unchecked_into::<Uint8Array>().to_vec(),
             })
         }
-        Err(outcome) => {
-            let outcome: js_sys::Array = outcome.unchecked_into();
-            let cause = outcome.get(1);
-            let error = match outcome.get(0).as_string().as_deref() {
-                Some("timeout") => Error::timeout(timeout_ms),
-                Some("aborted") => Error::aborted(),
-                Some("signal") => Error::invalid_argument(
-                    "signal: its addEventListener threw; pass an AbortSignal",
-                ),
-                _ => {
-                    let detail = prop(&cause, "message")
-                        .as_string()
-                        .unwrap_or_else(|| "fetch failed".into());
-                    let mut e = Error::network(&detail);
-                    // Node/undici, Deno and Bun name refused or unresolvable connections in a
-                    // `code` on the error or its cause: then nothing was sent, and a retry is safe.
-                    e.retryable = [&cause, &prop(&cause, "cause")]
-                        .iter()
-                        .filter_map(|v| prop(v, "code").as_string())
-                        .any(|code| crate::policy::failed_before_sending(&code));
-                    e
-                }
-            };
+        Err(Interrupted::Timeout) => Err(Error::timeout(timeout_ms).into()),
+        Err(Interrupted::Aborted) => Err(Error::aborted().into()),
+        Err(Interrupted::BadSignal(cause)) => Err(Failure {
+            error: bad_signal(),
+            cause,
+        }),
+        Err(Interrupted::Failed(cause)) => {
+            let detail = prop(&cause, "message")
+                .as_string()
+                .unwrap_or_else(|| "fetch failed".into());
+            let mut error = Error::network(&detail);
+            // Node/undici, Deno and Bun name refused or unresolvable connections in a `code`
+            // on the error or its cause: then nothing was sent, and a retry is safe.
+            error.retryable = [&cause, &prop(&cause, "cause")]
+                .iter()
+                .filter_map(|v| prop(v, "code").as_string())
+                .any(|code| crate::policy::failed_before_sending(&code));
             Err(Failure { error, cause })
         }
     }

@@ -1,12 +1,13 @@
-// One fetch attempt as ONE promise for src/transport.rs (which decides what every outcome
-// means). Doing the promise plumbing here instead of in Rust saves the closures, races and
-// futures that each crossing of the wasm boundary would cost (~half of a send's overhead).
+// Waiting on JavaScript promises with a time limit and the caller's AbortSignal, as ONE promise
+// for the Rust side (src/transport.rs decides what every outcome means). Doing this plumbing
+// here instead of in Rust saves the closures, races and futures that each crossing of the wasm
+// boundary would cost (~half of a send's overhead).
 //
-// Settles within timeoutMs, body read included, even when `fetch` ignores its signal; leaves
-// no timer or listener behind. Resolves to [status, Date header, Retry-After header, body
-// bytes]; rejects with [kind, cause], kind "timeout" | "aborted" | "signal" (the caller's
-// signal refused a listener; nothing was sent) | "error".
-export function sendOnce(fetch, url, init, timeoutMs, signal) {
+// `guarded` settles within timeoutMs even when the work ignores its AbortSignal, and leaves no
+// timer or listener behind. It resolves to the work's value; it rejects with [kind, cause],
+// kind "timeout" | "aborted" | "signal" (the caller's signal refused a listener; the work
+// never started) | "error" (the work threw or rejected: cause).
+function guarded(timeoutMs, signal, work) {
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
     let settled = false;
@@ -17,7 +18,7 @@ export function sendOnce(fetch, url, init, timeoutMs, signal) {
       try {
         if (signal) signal.removeEventListener("abort", onAbort);
       } catch {
-        // A signal-like object may throw here; the call settles all the same.
+        // A signal-like object may throw here; the wait settles all the same.
       }
       fn(value);
     };
@@ -35,27 +36,39 @@ export function sendOnce(fetch, url, init, timeoutMs, signal) {
       settle(reject, ["signal", cause]);
       return;
     }
-    init.signal = controller.signal;
-    (async () => {
-      const response = await fetch(url, init);
-      // An injected fetch may resolve to something that is not a Response.
-      const status = response?.status;
-      if (typeof status !== "number" || !(status >= 100 && status <= 599)) {
-        throw new Error("fetch resolved to something that is not a Response");
-      }
-      const header = (name) => {
-        try {
-          return response.headers.get(name) ?? undefined;
-        } catch {
-          return undefined;
-        }
-      };
-      const date = header("Date");
-      const retryAfter = header("Retry-After");
-      return [status, date, retryAfter, new Uint8Array(await response.arrayBuffer())];
-    })().then(
-      (reply) => settle(resolve, reply),
+    (async () => work(controller.signal))().then(
+      (value) => settle(resolve, value),
       (cause) => settle(reject, ["error", cause]),
     );
   });
+}
+
+// One fetch attempt, body read included. Resolves to [status, Date header, Retry-After header,
+// body bytes].
+export function sendOnce(fetch, url, init, timeoutMs, signal) {
+  return guarded(timeoutMs, signal, async (attemptSignal) => {
+    init.signal = attemptSignal;
+    const response = await fetch(url, init);
+    // An injected fetch may resolve to something that is not a Response.
+    const status = response?.status;
+    if (typeof status !== "number" || !(status >= 100 && status <= 599)) {
+      throw new Error("fetch resolved to something that is not a Response");
+    }
+    const header = (name) => {
+      try {
+        return response.headers.get(name) ?? undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const date = header("Date");
+    const retryAfter = header("Retry-After");
+    return [status, date, retryAfter, new Uint8Array(await response.arrayBuffer())];
+  });
+}
+
+// Waits for `promise` (a credentials() answer shared by concurrent calls) within timeoutMs
+// and the caller's signal; the promise itself is left alone for the other calls.
+export function waitFor(promise, timeoutMs, signal) {
+  return guarded(timeoutMs, signal, () => promise);
 }

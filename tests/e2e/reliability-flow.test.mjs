@@ -296,6 +296,34 @@ describe("credentials provider", () => {
     }
     assert.equal((await sim.stats()).requests, 0);
   });
+
+  test("a credentials() that never settles is bounded by timeoutMs, deadlineMs and the signal; the next call asks again", async () => {
+    await sim.fresh();
+    let asked = 0;
+    const hung = () => (asked++, new Promise(() => {}));
+    const { c } = withProvider(hung, { timeoutMs: 150 });
+    let t0 = performance.now();
+    const r1 = await settle(() => c.p2pSendMessage(body()));
+    const e1 = rejected(r1, { code: "Timeout", attempts: 0, action: "P2PSendMessage" });
+    assert.match(e1.message, /^credentials\(\) did not settle within 150 ms/);
+    assert.ok(performance.now() - t0 < 2_000);
+    const r2 = await settle(() => c.p2pSendMessage(body()));
+    rejected(r2, { code: "Timeout", attempts: 0 });
+    assert.equal(asked, 2, "a timed-out refresh is not waited on forever by later calls");
+
+    const d = withProvider(hung, { timeoutMs: 10_000, deadlineMs: 120 });
+    t0 = performance.now();
+    rejected(await settle(() => d.c.p2pSendMessage(body())), { code: "Timeout", attempts: 0 });
+    assert.ok(performance.now() - t0 < 2_000, "deadlineMs bounds the wait");
+
+    const a = withProvider(hung, { timeoutMs: 10_000 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    t0 = performance.now();
+    rejected(await settle(() => a.c.p2pSendMessage(body(), { signal: ac.signal })), { code: "Aborted", attempts: 0 });
+    assert.ok(performance.now() - t0 < 2_000, "the signal cuts the wait short");
+    assert.equal((await sim.stats()).requests, 0);
+  });
 });
 
 describe("onEvent", () => {
