@@ -44,6 +44,14 @@ build_variant() {
 build_variant volc_im release
 build_variant volc_im_sign release-sign --no-default-features
 cp -r pkg-template/. "$out/"
+# The package's README: the repository README's user sections (one source for both).
+{
+  sed -n '1,/^## /p' README.md | sed '$d'
+  sed -n '/<!-- pkg-readme:start/,/<!-- pkg-readme:end -->/p' README.md | sed '1d;$d'
+  echo
+  echo "Benchmarks, the local simulator, the relay Worker and the demo page: see the repository."
+} > "$out/README.md"
+grep -q "^## Errors" "$out/README.md" || { echo "pkg/README.md is missing the user sections" >&2; exit 1; }
 cp "$out/index.d.ts" "$out/index.d.cts" # same declarations, read as CommonJS for require()
 sed 's#"./index.js"#"./index.cjs"#' "$out/sign.d.ts" > "$out/sign.d.cts"
 
