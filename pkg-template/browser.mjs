@@ -20,13 +20,17 @@ const load = () =>
 
 export class ImClient {
   #client;
+  #loaded; // the wasm client, once the module has loaded (for the synchronous toString/toJSON)
 
   constructor(options) {
     const copy = options && typeof options === "object" ? { ...options } : options;
     this.#client = loaded
       ? Promise.resolve(new wasm.ImClient(copy))
       : load().then(() => new wasm.ImClient(copy));
-    this.#client.catch(() => {}); // reported by the first call, not as an unhandled rejection
+    this.#client.then(
+      (c) => (this.#loaded = c),
+      () => {}, // reported by the first call, not as an unhandled rejection
+    );
   }
 
   p2pSendMessage(body, options) {
@@ -37,12 +41,13 @@ export class ImClient {
     return this.#client.then((c) => c.call(action, body, options));
   }
 
+  // Who the client is, never the secret — once the .wasm has loaded and read the options.
   toString() {
-    return "ImClient {}";
+    return this.#loaded ? this.#loaded.toString() : "ImClient { (loading) }";
   }
 
   toJSON() {
-    return {};
+    return this.#loaded ? this.#loaded.toJSON() : {};
   }
 }
 

@@ -56,6 +56,8 @@ async function sendToRefusedEndpoint() {
     show("error-is-volc", isVolcError(err));
     show("error-retryable", isVolcError(err) && err.retryable);
   }
+  // After the first call the module has loaded: the client shows who it is, never the secret.
+  show("client-string", `${client} ${JSON.stringify(client)}`);
 }
 
 Promise.all([signVector(), sendToRefusedEndpoint()]).then(

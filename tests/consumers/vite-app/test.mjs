@@ -132,6 +132,8 @@ async function checkPage(browser, base, mode) {
     eq(out.authorization, VECTORS[0].expected.authorization, `${mode}: Authorization in the page`);
     eq(out["signature-sign-only"], VECTORS[0].expected.signature, `${mode}: volc-im/sign signature in the page`);
     eq(out["sign-only-error"], "InvalidArgument", `${mode}: volc-im/sign rejects with a VolcError`);
+    check(out["client-string"].includes("AKLTconsumerVite") && out["client-string"].includes('"accessKeyId"') &&
+      !out["client-string"].includes("c2VjcmV0LWZvci10aGUtdml0ZS1jb25zdW1lcg"), `${mode}: String(client) / JSON shows the key id, never the secret`, out["client-string"]);
     eq([out["error-code"], out["error-is-volc"], out["error-retryable"]], ["NetworkError", "true", "false"],
       `${mode}: error shown in the page (a failed fetch is never known to be unprocessed)`);
     eq(wasmResponses, [{ status: 200, type: "application/wasm" }, { status: 200, type: "application/wasm" }],
