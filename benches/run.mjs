@@ -119,6 +119,7 @@ out.push("");
 out.push("ᴬ signs AWS-style (AWS4-HMAC-SHA256 / aws4_request): a cost comparison only — Volcengine would reject it.");
 if (results.signNode) out.push(`volc-im's signature equals @volcengine/openapi's on the same request: ${results.signNode.sameAsOfficialSigner ? "yes" : "NO"}; wasm and native signatures equal: ${nat && nat.signatures.small === results.signNode.signatures.small && nat.signatures.big === results.signNode.signatures.big ? "yes" : "NO"}.`);
 if (sz["volc-im"]) out.push(`volc-im browser load: ${sz["volc-im"].files.map((f) => `${f.file.replace("pkg/", "")} ${kb(f.gzip)} KB`).join(" + ")} gzip; bundled+minified JS + .wasm: ${kb(sz["volc-im (bundled)"].gzip)} KB gzip.`);
+if (nat?.signRequest) out.push(`native client::sign_request (what the wasm signRequest runs after reading the options: URL, checks, headers, result strings): ${f1(nat.signRequest.small.median)} µs / ${f1(nat.signRequest.big.median)} µs (192 B / 64 KiB)${s["volc-im signRequest"] ? ` → wasm signRequest is ${(s["volc-im signRequest"].small.median / nat.signRequest.small.median).toFixed(1)}× that for 192 B` : ""}.`);
 if (nat?.keyDerivation) out.push(`native key derivation (the 4 HMACs the cache saves): ${f1(nat.keyDerivation.median)} µs.`);
 {
   const nc = s["ref: node:crypto SHA-256 of the body"];
