@@ -127,8 +127,8 @@ interface CommonClientOptions<M extends Int64Mode> {
    * `ServiceUnavailableTemp`, `FailToConnect`, refused connections), with jittered exponential
    * backoff. Default 2. */
   retries?: number;
-  /** Also retry timeouts and 5xx that may have been processed. A retried P2P message can be
-   * delivered twice. Default false. */
+  /** Also retry timeouts, lost connections and 5xx, which may have been processed. A retried
+   * P2P message can be delivered twice. Default false. */
   retryUnsafe?: boolean;
   /** Added to the local clock when signing (ms). Default 0. */
   clockOffsetMs?: number;
@@ -172,9 +172,9 @@ export interface P2PSendMessageRequest {
   /** Passed through untouched: serialise structured content yourself. */
   Content: string;
   /** When non-empty: only these users receive it, and `IgnoreUserIds` is not applied. */
-  ReceiverUserId?: Int64Input[];
+  ReceiverUserId?: readonly Int64Input[];
   /** Users left out (only when `ReceiverUserId` is empty). */
-  IgnoreUserIds?: Int64Input[];
+  IgnoreUserIds?: readonly Int64Input[];
 }
 
 export interface ResponseMetadata {

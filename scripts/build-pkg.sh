@@ -37,8 +37,13 @@ build_variant() {
     cp "src/js/${file}" "$out/${file}"
   done
   if grep -qE "from ['\"]\./snippets/" "$glue"; then echo "a snippets/ import is left in $name.js" >&2; exit 1; fi
-  # Generated code, so shipped minified (what a browser loads without a bundler).
-  node_modules/.bin/esbuild "$glue" --minify --format=esm --target=es2020 --log-level=warning \
+  # Generated code, so shipped minified (what a browser loads without a bundler). Where it
+  # defines classes, identifiers are kept (`ImClient.name`, `util.inspect`) without
+  # --keep-names, whose __name() calls would stop bundlers dropping the unused web init.
+  local minify=--minify
+  if grep -q "^export class" "$glue"; then minify="--minify-whitespace --minify-syntax"; fi
+  # shellcheck disable=SC2086 # two flags on purpose
+  node_modules/.bin/esbuild "$glue" $minify --format=esm --target=es2020 --log-level=warning \
     --outfile="$out/$name.js"
 }
 build_variant volc_im release
@@ -47,17 +52,22 @@ cp -r pkg-template/. "$out/"
 # The package's README: the repository README's user sections (one source for both).
 {
   sed -n '1,/^## /p' README.md | sed '$d'
-  sed -n '/<!-- pkg-readme:start/,/<!-- pkg-readme:end -->/p' README.md | sed '1d;$d'
+  # "below" points at repository sections the package does not carry.
+  sed -n '/<!-- pkg-readme:start/,/<!-- pkg-readme:end -->/p' README.md | sed '1d;$d' |
+    sed -e 's/the relay Worker below/the relay Worker of the volc-im repository/' \
+      -e 's/`worker\/` is a complete relay (below)/The volc-im repository has a complete relay Worker/'
   echo
-  echo "Benchmarks, the local simulator, the relay Worker and the demo page: see the repository."
+  echo "Benchmarks, the local IM simulator (try everything without a cloud account), the relay"
+  echo "Worker and a demo page live in the volc-im repository."
 } > "$out/README.md"
+if grep -qE "below|make pkg" "$out/README.md"; then echo "pkg/README.md refers to repository-only sections" >&2; exit 1; fi
 grep -q "^## Errors" "$out/README.md" || { echo "pkg/README.md is missing the user sections" >&2; exit 1; }
 cp "$out/index.d.ts" "$out/index.d.cts" # same declarations, read as CommonJS for require()
 sed 's#"./index.js"#"./index.cjs"#' "$out/sign.d.ts" > "$out/sign.d.cts"
 
 # CommonJS for require(): the Node entry bundled, import.meta.url mapped to this file's URL.
 for pair in node.mjs:index.cjs sign-node.mjs:sign.cjs; do
-  node_modules/.bin/esbuild "$out/${pair%%:*}" --bundle --platform=node --format=cjs --target=node18 \
+  node_modules/.bin/esbuild "$out/${pair%%:*}" --bundle --keep-names --platform=node --format=cjs --target=node18 \
     --define:import.meta.url=__volc_im_url --inject:scripts/cjs-url-shim.js \
     --log-level=warning --outfile="$out/${pair##*:}"
 done

@@ -175,3 +175,13 @@ describe('the exports map: import and require of "volc-im" from an installed cop
     assert.deepEqual(plain.keys, api);
   });
 });
+
+test("classes keep their names through minification and bundling (stack traces, util.inspect)", async () => {
+  const sign = await import("../../pkg/sign-node.mjs");
+  for (const m of [esm, cjs]) {
+    assert.equal(m.ImClient.name, "ImClient");
+    assert.equal(m.VolcError.name, "VolcError");
+  }
+  assert.equal(sign.VolcError.name, "VolcError");
+  assert.equal(require("../../pkg/sign.cjs").VolcError.name, "VolcError");
+});
