@@ -80,6 +80,8 @@ pub enum SignError {
     InvalidRegion,
     /// `service` is empty or has characters outside `A-Za-z0-9-_.`.
     InvalidService,
+    /// The signing time is outside the years 0000–9999, which `X-Date` cannot write.
+    DateOutOfRange,
     /// The method is not an HTTP token.
     InvalidMethod(String),
     /// The host is empty or has characters no URL authority has.
@@ -105,6 +107,9 @@ impl fmt::Display for SignError {
             Self::InvalidRegion => {
                 f.write_str("region: must be a non-empty string of letters, digits, '-', '_', '.'")
             }
+            Self::DateOutOfRange => f.write_str(
+                "date: must be within the years 0000 to 9999 (X-Date has four digits for the year)",
+            ),
             Self::InvalidService => {
                 f.write_str("service: must be a non-empty string of letters, digits, '-', '_', '.'")
             }
@@ -268,6 +273,9 @@ pub fn sign(
         return Err(SignError::InvalidMethod(req.method.to_owned()));
     }
 
+    if !time.is_writable() {
+        return Err(SignError::DateOutOfRange);
+    }
     let x_date = time.x_date();
     let short_date = &x_date[..8];
     let content_sha256 = hex_lower(&Sha256::digest(req.body));

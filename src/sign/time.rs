@@ -25,7 +25,13 @@ impl SigningTime {
         self.unix_seconds
     }
 
-    /// `YYYYMMDDTHHMMSSZ`.
+    /// Whether `x_date` can write this time: years 0000 to 9999.
+    pub fn is_writable(self) -> bool {
+        // 0000-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z
+        (-62_167_219_200..=253_402_300_799).contains(&self.unix_seconds)
+    }
+
+    /// `YYYYMMDDTHHMMSSZ` (meaningful when [`is_writable`](Self::is_writable)).
     pub fn x_date(self) -> String {
         let days = self.unix_seconds.div_euclid(86_400);
         let secs = self.unix_seconds.rem_euclid(86_400);
@@ -107,6 +113,18 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writable_range_is_years_0000_to_9999() {
+        let first = SigningTime::from_unix_seconds(-62_167_219_200);
+        let last = SigningTime::from_unix_seconds(253_402_300_799);
+        assert!(first.is_writable() && last.is_writable());
+        assert_eq!(first.x_date(), "00000101T000000Z");
+        assert_eq!(last.x_date(), "99991231T235959Z");
+        assert!(!SigningTime::from_unix_seconds(-62_167_219_201).is_writable());
+        assert!(!SigningTime::from_unix_seconds(253_402_300_800).is_writable());
+        assert!(!SigningTime::from_unix_millis(8.64e15).is_writable());
+    }
 
     #[test]
     fn formats_known_instants() {

@@ -184,6 +184,13 @@ describe("the one-string fast path and the general path agree", () => {
     await assert.rejects(signRequest(o), (e) => isVolcError(e));
   });
 
+  test("dates X-Date cannot write (beyond 9999, before year 0) are refused, not truncated", async () => {
+    for (const iso of ["+010000-01-01T00:00:00Z", "-000001-12-31T23:59:59Z"]) {
+      await assert.rejects(signRequest({ ...base, date: new Date(iso) }), (e) => isVolcError(e) && e.code === "InvalidArgument" && /date: .*9999/.test(e.message));
+    }
+    assert.equal((await signRequest({ ...base, date: new Date("9999-12-31T23:59:59.999Z") })).headers["X-Date"], "99991231T235959Z");
+  });
+
   test("dates before 1970 and with milliseconds frame as integers", async () => {
     const r = await signRequest({ ...base, date: new Date("1969-12-31T23:59:59.250Z") });
     assert.equal(r.headers["X-Date"], "19691231T235959Z");
