@@ -2,7 +2,7 @@
 
 use crate::api::input::{Entries, Input, MAX_SAFE_INTEGER};
 use crate::client::Int64Mode;
-use js_sys::{Array, ArrayBuffer, BigInt, Date, Object, Reflect, Uint8Array};
+use js_sys::{Array, BigInt, Date, Object, Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -17,8 +17,12 @@ extern "C" {
     // crossing the wasm future (which would leave the call's promise pending).
     #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
     fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
-    fn prototype_of(v: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/marshal.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = kindOf)]
+    fn kind_of(v: &JsValue) -> u32;
 }
 
 /// A JS value as an [`Input`], keeping how numbers arrived (number vs BigInt).
@@ -31,81 +35,58 @@ fn to_input_at(v: &JsValue, depth: u32, nodes: &mut u32) -> Input {
     if *nodes > MAX_NODES {
         return Input::Other("value too large or cyclic (over 100000 parts)");
     }
-    // Most common first: each test is a call across the JS boundary.
-    if let Some(s) = v.as_string() {
-        return Input::Str(s);
-    }
-    if let Some(n) = v.as_f64() {
-        return Input::Number(n);
-    }
-    if v.is_undefined() {
-        return Input::Absent;
-    }
-    if v.is_null() {
-        return Input::Null;
-    }
-    if let Some(b) = v.as_bool() {
-        return Input::Bool(b);
-    }
-    if v.is_bigint() {
-        return match i64::try_from(v.clone()) {
-            Ok(i) => Input::BigInt(i),
-            Err(_) => Input::OutOfRange(
-                v.unchecked_ref::<BigInt>()
-                    .to_string(10)
-                    .map(String::from)
-                    .unwrap_or_default(),
-            ),
-        };
-    }
-    if v.is_function() {
-        return Input::Other("function");
-    }
-    if v.is_symbol() {
-        return Input::Other("symbol");
+    // One call says what `v` is (marshal.js `kindOf`); one more reads it.
+    let kind = kind_of(v);
+    match kind {
+        0 => return Input::Str(v.as_string().unwrap_or_default()),
+        1 => return Input::Number(v.as_f64().unwrap_or(f64::NAN)),
+        2 => return Input::Absent,
+        3 => return Input::Null,
+        4 => return Input::Bool(v.as_bool().unwrap_or_default()),
+        5 => {
+            return match i64::try_from(v.clone()) {
+                Ok(i) => Input::BigInt(i),
+                Err(_) => Input::OutOfRange(
+                    v.unchecked_ref::<BigInt>()
+                        .to_string(10)
+                        .map(String::from)
+                        .unwrap_or_default(),
+                ),
+            }
+        }
+        6 => return Input::Other("function"),
+        7 => return Input::Other("symbol"),
+        _ => {}
     }
     if depth >= MAX_DEPTH {
         return Input::Other("too deeply nested value");
     }
-    if Array::is_array(v) {
-        let arr: &Array = v.unchecked_ref();
-        let mut items = Vec::with_capacity(arr.length() as usize);
-        for i in 0..arr.length() {
-            match Reflect::get_u32(arr, i) {
-                Ok(item) => items.push(to_input_at(&item, depth + 1, nodes)),
-                Err(_) => return Input::Other("array whose elements throw when read"),
+    match kind {
+        8 => {
+            let arr: &Array = v.unchecked_ref();
+            let mut items = Vec::with_capacity(arr.length() as usize);
+            for i in 0..arr.length() {
+                match Reflect::get_u32(arr, i) {
+                    Ok(item) => items.push(to_input_at(&item, depth + 1, nodes)),
+                    Err(_) => return Input::Other("array whose elements throw when read"),
+                }
+                if *nodes > MAX_NODES {
+                    return Input::Other("value too large or cyclic (over 100000 parts)");
+                }
             }
-            if *nodes > MAX_NODES {
-                return Input::Other("value too large or cyclic (over 100000 parts)");
-            }
+            Input::List(items)
         }
-        return Input::List(items);
-    }
-    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
-        return Input::Bytes(bytes.to_vec());
-    }
-    if let Some(buf) = v.dyn_ref::<ArrayBuffer>() {
-        return Input::Bytes(Uint8Array::new(buf).to_vec());
-    }
-    if let Some(d) = v.dyn_ref::<Date>() {
-        return Input::Date(d.get_time());
-    }
-    if v.is_object() && is_plain_object(v) {
-        return match entries_at(v, depth, nodes) {
+        9 => Input::Bytes(v.unchecked_ref::<Uint8Array>().to_vec()),
+        10 => Input::Bytes(Uint8Array::new(v).to_vec()),
+        11 => Input::Date(v.unchecked_ref::<Date>().get_time()),
+        12 => match entries_at(v, depth, nodes) {
             Some(_) if *nodes > MAX_NODES => {
                 Input::Other("value too large or cyclic (over 100000 parts)")
             }
             Some(entries) => Input::Object(entries),
             None => Input::Other("object whose properties throw when read"),
-        };
-    }
-    Input::Other("class instance")
-}
-
-fn is_plain_object(v: &JsValue) -> bool {
-    match prototype_of(v) {
-        Ok(proto) => proto.is_null() || prototype_of(&proto).is_ok_and(|p| p.is_null()),
-        Err(_) => false,
+        },
+        _ => Input::Other("class instance"),
     }
 }
 

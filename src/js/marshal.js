@@ -18,6 +18,39 @@ const plain = (o) => {
   return p === Object.prototype || p === null;
 };
 
+// What kind of value `v` is, in one call (src/js/convert.rs would otherwise test typeof,
+// Array.isArray, instanceof and the prototype one boundary crossing at a time). The numbers
+// are `Kind` in convert.rs.
+export function kindOf(v) {
+  switch (typeof v) {
+    case "string":
+      return 0;
+    case "number":
+      return 1;
+    case "undefined":
+      return 2;
+    case "boolean":
+      return 4;
+    case "bigint":
+      return 5;
+    case "function":
+      return 6;
+    case "symbol":
+      return 7;
+  }
+  if (v === null) return 3;
+  try {
+    if (Array.isArray(v)) return 8;
+    if (v instanceof Uint8Array) return 9;
+    if (v instanceof ArrayBuffer) return 10;
+    if (v instanceof Date) return 11;
+    const p = Object.getPrototypeOf(v);
+    return p === null || Object.getPrototypeOf(p) === null ? 12 : 13;
+  } catch {
+    return 13; // a Proxy whose traps throw: not a plain object
+  }
+}
+
 // Values that travel beside the frame, taken (and released) by index by the Rust side.
 let side = [];
 export function takeSide(i) {
