@@ -23,10 +23,7 @@ async function child(lib) {
   let signature;
   if (lib.startsWith("volc-im")) {
     const { signRequest } = await import(`${root}pkg/${lib === "volc-im" ? "node" : "sign-node"}.mjs`);
-    signature = (await signRequest({
-      method: "POST", url: fx.URL_P2P, headers: fx.HEADERS, body, accessKeyId: fx.ACCESS_KEY_ID,
-      secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE, date: fx.DATE,
-    })).signature;
+    signature = (await signRequest(fx.signOptions(body))).signature;
   } else {
     const { makeSigners } = await import(`./entries/${lib}.mjs`);
     signature = await Object.values(makeSigners(fx))[0](body);

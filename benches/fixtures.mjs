@@ -21,3 +21,16 @@ export const BIG_LEN = 65536;
 export const BIG_BODY = BIG_PREFIX + "x".repeat(BIG_LEN - BIG_PREFIX.length - BIG_SUFFIX.length) + BIG_SUFFIX;
 export const BODIES = { small: SMALL_BODY, big: BIG_BODY };
 
+
+/** volc-im `signRequest` options for this request with `body`. */
+export const signOptions = (body) => ({
+  method: "POST",
+  url: URL_P2P,
+  headers: HEADERS,
+  body,
+  accessKeyId: ACCESS_KEY_ID,
+  secretAccessKey: SECRET_ACCESS_KEY,
+  region: REGION,
+  service: SERVICE,
+  date: DATE,
+});

@@ -25,10 +25,7 @@ async function child(simUrl) {
     const m = process.memoryUsage();
     return { wasmBytes: memory.buffer.byteLength, heapUsed: m.heapUsed, external: m.external, rss: m.rss };
   };
-  const opts = {
-    method: "POST", url: fx.URL_P2P, headers: fx.HEADERS, body: fx.SMALL_BODY, accessKeyId: fx.ACCESS_KEY_ID,
-    secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE, date: fx.DATE,
-  };
+  const opts = fx.signOptions(fx.SMALL_BODY);
   const signN = async (n) => {
     for (let i = 0; i < n; i++) await signRequest(opts);
   };

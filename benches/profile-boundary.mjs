@@ -31,10 +31,7 @@ WebAssembly.Instance = function (module, imports) {
 const glue = await import(`${root}pkg/volc_im.js`);
 glue.initSync({ module: readFileSync(`${root}pkg/volc_im_bg.wasm`) });
 
-const opts = (body) => ({
-  method: "POST", url: fx.URL_P2P, headers: fx.HEADERS, body, accessKeyId: fx.ACCESS_KEY_ID,
-  secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE, date: fx.DATE,
-});
+const opts = fx.signOptions;
 
 function measure(label, fn) {
   counts.clear();

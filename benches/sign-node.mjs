@@ -13,17 +13,7 @@ export async function volcImSigners() {
   const { signRequest: signOnly } = await import(`${root}pkg/sign-node.mjs`);
   // The same module instance node.mjs initialised (same URL): its sync internal.
   const { signRequestSync } = await import(`${root}pkg/volc_im.js`);
-  const opts = (body) => ({
-    method: "POST",
-    url: fx.URL_P2P,
-    headers: fx.HEADERS,
-    body,
-    accessKeyId: fx.ACCESS_KEY_ID,
-    secretAccessKey: fx.SECRET_ACCESS_KEY,
-    region: fx.REGION,
-    service: fx.SERVICE,
-    date: fx.DATE,
-  });
+  const opts = fx.signOptions;
   const bytes = new Map();
   const asBytes = (body) => {
     if (!bytes.has(body)) bytes.set(body, new TextEncoder().encode(body));

@@ -4,19 +4,6 @@ import { signRequest } from "volc-im";
 
 export function makeSigners(fx) {
   return {
-    "volc-im signRequest": async (body) =>
-      (
-        await signRequest({
-          method: "POST",
-          url: fx.URL_P2P,
-          headers: fx.HEADERS,
-          body,
-          accessKeyId: fx.ACCESS_KEY_ID,
-          secretAccessKey: fx.SECRET_ACCESS_KEY,
-          region: fx.REGION,
-          service: fx.SERVICE,
-          date: fx.DATE,
-        })
-      ).signature,
+    "volc-im signRequest": async (body) => (await signRequest(fx.signOptions(body))).signature,
   };
 }

@@ -13,14 +13,11 @@
 // UTF-8 by the platform: the glue's own string passing copies ASCII one character at a time.
 const encoder = new TextEncoder();
 
-const plain = (o) => {
-  const p = Object.getPrototypeOf(o);
-  return p === Object.prototype || p === null;
-};
-
 // What kind of value `v` is, in one call (src/js/convert.rs would otherwise test typeof,
 // Array.isArray, instanceof and the prototype one boundary crossing at a time). The numbers
 // are `Kind` in convert.rs.
+const PLAIN_OBJECT = 12;
+
 export function kindOf(v) {
   switch (typeof v) {
     case "string":
@@ -45,7 +42,7 @@ export function kindOf(v) {
     if (v instanceof ArrayBuffer) return 10;
     if (v instanceof Date) return 11;
     const p = Object.getPrototypeOf(v);
-    return p === null || Object.getPrototypeOf(p) === null ? 12 : 13;
+    return p === null || Object.getPrototypeOf(p) === null ? PLAIN_OBJECT : 13;
   } catch {
     return 13; // a Proxy whose traps throw: not a plain object
   }
@@ -72,7 +69,7 @@ export function packFlat(o) {
 }
 
 function frame(o) {
-  if (typeof o !== "object" || o === null || !plain(o)) return undefined;
+  if (kindOf(o) !== PLAIN_OBJECT) return undefined;
   const out = [];
   for (const k of Object.keys(o)) {
     if (k.includes("\0")) return undefined;
@@ -89,7 +86,7 @@ function frame(o) {
     } else if (v instanceof Date) {
       const t = v.getTime();
       out.push(k, "d", t === t ? String(t) : "");
-    } else if (typeof v === "object" && v !== null && plain(v)) {
+    } else if (kindOf(v) === PLAIN_OBJECT) {
       const inner = [];
       for (const hk of Object.keys(v)) {
         const hv = v[hk];

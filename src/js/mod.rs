@@ -26,7 +26,7 @@ use crate::api::input::{entries_from_packed, Entries, Input};
 use crate::client;
 use crate::Error;
 use errors::Failure;
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 pub(crate) fn reject(f: Failure) -> JsValue {
@@ -69,26 +69,12 @@ pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
             None => options_entries(&options, "options")?,
         };
         let signed = client::sign_request(&entries, js_sys::Date::now())?;
-        if let Some(packed) = signed.packed() {
-            return Ok(marshal::unpack_signed(&packed));
-        }
-        let headers = Object::new();
-        for (k, v) in &signed.headers {
-            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
-        }
-        let s = &signed.signing;
-        let out = Object::new();
-        for (k, v) in [
-            ("url", JsValue::from_str(&signed.url)),
-            ("headers", headers.into()),
-            ("signedHeaders", JsValue::from_str(&s.signed_headers)),
-            ("canonicalRequest", JsValue::from_str(&s.canonical_request)),
-            ("stringToSign", JsValue::from_str(&s.string_to_sign)),
-            ("signature", JsValue::from_str(&s.signature)),
-        ] {
-            let _ = Reflect::set(&out, &JsValue::from_str(k), &v);
-        }
-        Ok(out.into())
+        // Every signed part is NUL-free (header values, key ids and tokens refuse NUL; URL parts
+        // are percent-encoded), so the frame always holds; `None` would be a signer bug.
+        let packed = signed
+            .packed()
+            .ok_or_else(|| Error::invalid_argument("a signed part contains NUL"))?;
+        Ok(marshal::unpack_signed(&packed))
     };
     run().map_err(|e| reject(e.into()))
 }
