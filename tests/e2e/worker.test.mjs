@@ -2,64 +2,30 @@
 // `wrangler deploy` would, talking to the real simulator over loopback; a WebSocket client of
 // the simulator receives what the Worker sends.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Miniflare } from "miniflare";
 import WebSocket from "ws";
-import { root, startSimulator } from "./helpers.mjs";
+import { startSimulator } from "./helpers.mjs";
+import { BODY, ORIGIN, SECRET, TOKEN, bundleRelay, call as rawCall, relayWorker } from "./relay-harness.mjs";
 
-const SECRET = "c2ltdWxhdG9yLXNlY3JldC1rZXk="; // the simulator's public test secret
-const TOKEN = "relay-token-for-tests";
-const ORIGIN = "https://demo.example";
-const BODY = '{"AppId":666675,"Sender":"10008","ConversationShortId":7221856821303361536,"MsgType":10013,"Content":"hi from the relay"}';
-
-let sim, outdir;
+let sim, bundle;
 const seen = []; // every response body and header the tests received, to look for the secret
 
 before(async () => {
   sim = await startSimulator();
-  outdir = mkdtempSync(join(tmpdir(), "volc-im-worker-"));
-  execFileSync(join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", outdir],
-    { cwd: join(root, "worker"), env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" }, stdio: "pipe" });
+  bundle = bundleRelay();
 });
 
 after(async () => {
   await sim?.stop();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
+  bundle?.remove();
 });
 
-function worker(vars = {}) {
-  return new Miniflare({
-    modules: true,
-    scriptPath: join(outdir, "index.js"),
-    modulesRoot: outdir,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-01",
-    cf: false,
-    durableObjects: { GATE: "QpsGate" },
-    bindings: {
-      VOLC_ACCESS_KEY_ID: "AKLTsimulator",
-      VOLC_SECRET_ACCESS_KEY: SECRET,
-      VOLC_ENDPOINT: sim.url,
-      RELAY_TOKENS: `other-token, ${TOKEN}`,
-      ALLOWED_ORIGINS: ORIGIN,
-      ALLOWED_APP_IDS: "666675",
-      ...vars,
-    },
-  });
-}
+const worker = (vars = {}) => relayWorker(bundle.outdir, sim.url, vars);
 
 async function call(mf, path, init = {}) {
-  const res = await mf.dispatchFetch(`http://relay.test${path}`, init);
-  const text = await res.text();
-  seen.push(text, JSON.stringify([...res.headers]));
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
+  const r = await rawCall(mf, path, init);
+  seen.push(r.text, JSON.stringify([...r.headers]));
+  return r;
 }
 
 const post = (mf, body = BODY, headers = {}) => call(mf, "/v1/p2p-send-message", {
@@ -190,13 +156,13 @@ describe("global QPS gate (Durable Object per AppId)", () => {
   });
 
   test("wait mode: a burst over the budget is queued into the next window and all succeed", async () => {
-    const mf = worker({ GATE_QPS: "5", GATE_MODE: "wait", GATE_WINDOW_MS: "600" });
+    const mf = worker({ GATE_QPS: "5", GATE_MODE: "wait", GATE_WINDOW_MS: "1000" });
     try {
       const started = Date.now();
       const results = await Promise.all(Array.from({ length: 8 }, () => post(mf)));
       assert.deepEqual(results.map((r) => r.status), Array(8).fill(200));
-      // Three of them had to wait for the first grants to leave the 600 ms window.
-      assert.ok(Date.now() - started >= 550, `finished after ${Date.now() - started} ms`);
+      // Three of them had to wait for the first grants to leave the 1000 ms window.
+      assert.ok(Date.now() - started >= 950, `finished after ${Date.now() - started} ms`);
     } finally {
       await mf.dispose();
     }
