@@ -20,7 +20,7 @@ test: setup-browser
 demo: pkg sim
 	node scripts/demo.mjs
 
-# Benchmarks (benches/README.md): builds first, then measures; prints a table and writes
+# Benchmarks (docs/benchmarks.md): builds first, then measures; prints a table and writes
 # benches/results.json and benches/results.svg. Exits non-zero only if a benchmark crashed.
 bench: pkg setup-browser
 	cargo build -p volc-im-sim --profile sim

@@ -214,7 +214,7 @@ writeFileSync(
     title: "Signing one P2PSendMessage request: volc-im (Rust → wasm) vs JS signers",
     subtitle: `Median of ${ROUNDS} interleaved runs, ${results.meta.finishedAt.slice(0, 10)}, Node ${process.version}, Chromium ${results.chromium?.browser ?? "—"}, 2 shared cores, commit ${results.meta.commit}`,
     footnote1: "* signs AWS-style (AWS4-HMAC-SHA256): a cost comparison only. volc_im::sign native = the same Rust signer on x86-64 (warm key cache), the limit.",
-    footnote2: "Absolute times on shared cores are noisy; compare within a panel. Full figures: benches/results.json; method: benches/README.md.",
+    footnote2: "Absolute times on shared cores are noisy; compare within a panel. Full figures: benches/results.json; method: docs/benchmarks.md.",
   }),
 );
 log(`bench: wrote benches/results.json and benches/results.svg`);

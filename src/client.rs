@@ -24,7 +24,7 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// Default region.
 pub const DEFAULT_REGION: &str = "cn-north-1";
 
-/// The IM endpoint for a region (signing.md, "IM endpoints").
+/// The IM endpoint for a region (docs/spec/signing.md, "IM endpoints").
 pub fn default_endpoint(region: &str) -> Option<&'static str> {
     match region {
         "cn-north-1" => Some("https://rtc.volcengineapi.com"),

@@ -47,7 +47,7 @@ impl ErrorCode {
 }
 
 /// Vendor codes after which the request certainly was not processed, so a retry cannot
-/// deliver a message twice (signing.md, "Retries").
+/// deliver a message twice (docs/spec/signing.md, "Retries").
 const RETRYABLE_VENDOR_CODES: [&str; 3] = [
     "FlowLimitExceeded",
     "ServiceUnavailableTemp",

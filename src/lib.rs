@@ -55,7 +55,7 @@ pub mod js;
 pub mod transport;
 
 // Talc instead of std's dlmalloc: a few KB less `.wasm` and faster small allocations, which
-// signing and JSON are made of (measured in benches/README.md).
+// signing and JSON are made of (measured in docs/benchmarks.md).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -12,7 +12,7 @@ const USAGE: &str =
     "usage: volc-im-sim [--listen HOST:PORT] [--config FILE] [--allow-faults] [--quiet]
 
   --listen HOST:PORT  address to listen on (default 127.0.0.1:8780; port 0 picks a free port)
-  --config FILE       JSON configuration (default: the built-in one, see DOCS.md)
+  --config FILE       JSON configuration (default: the built-in one, see docs/simulator.md)
   --allow-faults      enable POST/DELETE /sim/faults
   --quiet             no per-request log lines on stderr";
 

@@ -1,7 +1,8 @@
 //! The common response envelope: `ResponseMetadata` (+ `Error`) and `Result`.
 //!
 //! Failure is decided by the presence of `ResponseMetadata.Error`, not by the HTTP status
-//! alone (a 200 can carry an error) and not by `CodeN` (signing.md, "Response envelope").
+//! alone (a 200 can carry an error) and not by `CodeN` (docs/spec/signing.md, "Response
+//! envelope").
 
 use crate::Error;
 use serde::{Deserialize, Serialize};

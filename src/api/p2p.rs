@@ -1,5 +1,5 @@
 //! `P2PSendMessage`: the request (validated, int64-exact) and its result (spec:
-//! `P2PSendMessage.md`).
+//! `docs/spec/P2PSendMessage.md`).
 
 use super::input::{get, reject_unknown, Entries, Input};
 use super::int64;

@@ -1,4 +1,4 @@
-//! Canonical forms of the request parts that are signed (signing.md §3–5).
+//! Canonical forms of the request parts that are signed (docs/spec/signing.md §3–5).
 //!
 //! Everything here is byte-exact with the official Go and Python signers: RFC 3986 percent
 //! encoding with uppercase hex, a stable sort of query pairs by their raw key, lowercase sorted

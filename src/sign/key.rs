@@ -1,4 +1,4 @@
-//! Signing-key derivation (signing.md §8) and a small cache of derived keys.
+//! Signing-key derivation (docs/spec/signing.md §8) and a small cache of derived keys.
 //!
 //! Deriving a key costs 16 SHA-256 blocks, more than half of a small request's signing cost,
 //! and the key only changes with the date, so it is cached per (secret, date, region, service).

@@ -1,4 +1,4 @@
-//! The Volcengine OpenAPI request signer (HMAC-SHA256, V4 style; `signing.md`).
+//! The Volcengine OpenAPI request signer (HMAC-SHA256, V4 style; `docs/spec/signing.md`).
 //!
 //! Pure and synchronous: the signing time is an input, nothing here reads a clock or does I/O,
 //! so the same function runs natively, in wasm, and inside the simulator's verifier.
@@ -244,7 +244,7 @@ fn normalise_method(method: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Signs `req` for `scope` at `time` with `creds` (signing.md §1–10).
+/// Signs `req` for `scope` at `time` with `creds` (docs/spec/signing.md §1–10).
 pub fn sign(
     req: &SignableRequest<'_>,
     creds: &Credentials,

@@ -1,14 +1,14 @@
 // A stand-in for the Volcengine IM OpenAPI, written for the tests: a node:http server on
 // 127.0.0.1 that records every request byte for byte, verifies its signature with an
-// independent JavaScript implementation of signing.md (node:crypto only, nothing shared with
-// the package), and replies with the vendor's envelope.
+// independent JavaScript implementation of docs/spec/signing.md (node:crypto only, nothing
+// shared with the package), and replies with the vendor's envelope.
 
 import { createHash, createHmac } from "node:crypto";
 import http from "node:http";
 import { Buffer } from "node:buffer";
 
 // ---------------------------------------------------------------------------------------
-// Independent signer (signing.md §1–9)
+// Independent signer (docs/spec/signing.md §1–9)
 // ---------------------------------------------------------------------------------------
 
 /** RFC 3986 percent-encoding: A-Z a-z 0-9 - _ . ~ stay, every other UTF-8 byte is %XX. */
