@@ -1,6 +1,6 @@
 //! Rough throughput of the simulator: N keep-alive connections each sending signed
-//! P2PSendMessage calls back to back for a few seconds (every call signed anew with
-//! `volc_im::sign`, as a real client does).
+//! P2PSendMessage calls back to back for a few seconds (every call signed anew with the
+//! simulator's own `signature::client_headers`, as a real client signs each call).
 //!
 //! ```text
 //! cargo run --release -p volc-im-sim --example load -- [--connections 32] [--seconds 5] [--addr HOST:PORT]
@@ -15,7 +15,6 @@ use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpStream;
-use volc_im::sign::{sign, Credentials, Scope, SignableRequest, SigningTime};
 use volc_im_sim::{serve, Config, Options};
 
 const LOAD_CONFIG: &str = r#"{"credentials":[{"accessKeyId":"AKLTsimulator","secretAccessKey":"c2ltdWxhdG9yLXNlY3JldC1rZXk="}],
@@ -49,11 +48,6 @@ fn parse_args() -> Args {
 
 /// One connection's loop; returns (ok, failed, latencies in µs).
 async fn worker(addr: SocketAddr, until: Instant) -> (u64, u64, Vec<u32>) {
-    let creds = Credentials {
-        access_key_id: "AKLTsimulator".into(),
-        secret_access_key: "c2ltdWxhdG9yLXNlY3JldC1rZXk=".into(),
-        session_token: None,
-    };
     let host = addr.to_string();
     let body = br#"{"AppId":666675,"Sender":10008,"ConversationShortId":7221856821303361536,"MsgType":10013,"Content":"{\"type\":1000}"}"#;
     let stream = TcpStream::connect(addr).await.expect("connect");
@@ -69,29 +63,22 @@ async fn worker(addr: SocketAddr, until: Instant) -> (u64, u64, Vec<u32>) {
             .duration_since(UNIX_EPOCH)
             .unwrap()
             .as_secs() as i64;
-        let out = sign(
-            &SignableRequest {
-                method: "POST",
-                host: &host,
-                path: "/",
-                query: &[("Action", "P2PSendMessage"), ("Version", "2020-12-01")],
-                headers: &[("Content-Type", "application/json")],
-                body,
-            },
-            &creds,
-            Scope {
-                region: "cn-north-1",
-                service: "rtc",
-            },
-            SigningTime::from_unix_seconds(now),
-        )
-        .expect("sign");
-        let mut req = Request::builder()
-            .method("POST")
-            .uri(["/?", &out.canonical_query].concat())
-            .header("Host", &host)
-            .header("Content-Type", "application/json");
-        for (k, v) in out.headers() {
+        let target = "/?Action=P2PSendMessage&Version=2020-12-01";
+        let headers = volc_im_sim::signature::client_headers(
+            "AKLTsimulator",
+            "c2ltdWxhdG9yLXNlY3JldC1rZXk=",
+            None,
+            "cn-north-1",
+            "rtc",
+            "POST",
+            &host,
+            target,
+            Some("application/json"),
+            body,
+            now,
+        );
+        let mut req = Request::builder().method("POST").uri(target);
+        for (k, v) in &headers {
             req = req.header(k, v);
         }
         let req = req.body(Full::new(Bytes::from_static(body))).unwrap();

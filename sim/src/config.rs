@@ -9,8 +9,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
-use volc_im::api::int64::parse_decimal;
-use volc_im::sign::Credentials;
+
+use crate::model::parse_int64;
 
 /// The configuration used when `--config` is absent. The secrets are public test values.
 pub const DEFAULT_CONFIG_JSON: &str = r#"{
@@ -28,17 +28,81 @@ pub const DEFAULT_CONFIG_JSON: &str = r#"{
   ]
 }"#;
 
+/// One accepted key pair. `Debug` shows the key id only: the secret and token never reach a
+/// log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The access key id (`AKLT…`, or `AKTP…` for a temporary one).
+    pub access_key_id: String,
+    /// The secret access key, used as the HMAC key as given.
+    pub secret_access_key: String,
+    /// The STS session token a temporary key must send as `X-Security-Token`.
+    pub session_token: Option<String>,
+    /// When set, the only actions this key may call; others get `LackPolicy`.
+    pub allowed_actions: Option<Vec<String>>,
+    /// When set, the only AppIds this key may use; others get `AccessDenied`.
+    pub allowed_app_ids: Option<Vec<i32>>,
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("allowed_actions", &self.allowed_actions)
+            .field("allowed_app_ids", &self.allowed_app_ids)
+            .finish()
+    }
+}
+
+/// Which browser origins may call the simulator (CORS).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// No `corsOrigins` setting: `http://127.0.0.1`, `http://localhost` and `http://[::1]`, any
+    /// port. The real gateway's CORS behaviour is unknown, so nothing else is allowed by default.
+    Loopback,
+    /// Exactly these origins (`"*"` allows any); an empty list turns CORS off.
+    List(Vec<String>),
+}
+
+impl CorsOrigins {
+    /// Whether a request with this `Origin` may read the response.
+    pub fn allows(&self, origin: &str) -> bool {
+        match self {
+            Self::Loopback => ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|base| {
+                    origin.strip_prefix(base).is_some_and(|rest| {
+                        rest.is_empty()
+                            || rest.strip_prefix(':').is_some_and(|port| {
+                                !port.is_empty()
+                                    && port.len() <= 5
+                                    && port.bytes().all(|b| b.is_ascii_digit())
+                            })
+                    })
+                }),
+            Self::List(list) => list.iter().any(|o| o == "*" || o == origin),
+        }
+    }
+}
+
 /// A validated configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Accepted credentials, looked up by access key id.
-    pub credentials: Vec<Credentials>,
+    pub credentials: Vec<Credential>,
     /// The signing region every request must use.
     pub region: String,
     /// The signing service every request must use.
     pub service: String,
     /// Apps by AppId.
     pub apps: HashMap<i32, App>,
+    /// Browser origins allowed by CORS.
+    pub cors_origins: CorsOrigins,
 }
 
 /// One app.
@@ -50,6 +114,10 @@ pub struct App {
     pub qps: u32,
     /// Conversations by ConversationShortId.
     pub conversations: HashMap<i64, Conversation>,
+    /// `"status": "disabled"` in the config: every call gets `AppStatusException`.
+    pub disabled: bool,
+    /// Senders refused with `NoAuth`.
+    pub deny_senders: Vec<i64>,
 }
 
 /// One conversation.
@@ -78,7 +146,7 @@ impl Config {
     /// Parses and validates a configuration; the error says what is wrong and where.
     pub fn from_json(text: &str) -> Result<Self, String> {
         let raw: RawConfig = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let mut credentials: Vec<Credentials> = Vec::with_capacity(raw.credentials.len());
+        let mut credentials: Vec<Credential> = Vec::with_capacity(raw.credentials.len());
         if raw.credentials.is_empty() {
             return Err("credentials: at least one is required".into());
         }
@@ -106,10 +174,24 @@ impl Config {
                     c.access_key_id
                 ));
             }
-            credentials.push(Credentials {
+            let allowed_app_ids = match c.allowed_app_ids {
+                None => None,
+                Some(ids) => Some(
+                    ids.into_iter()
+                        .map(|id| {
+                            i32::try_from(id.0).map_err(|_| {
+                                format!("{at}.allowedAppIds: {} is outside the int32 range", id.0)
+                            })
+                        })
+                        .collect::<Result<Vec<i32>, String>>()?,
+                ),
+            };
+            credentials.push(Credential {
                 access_key_id: c.access_key_id,
                 secret_access_key: c.secret_access_key,
                 session_token: c.session_token,
+                allowed_actions: c.allowed_actions,
+                allowed_app_ids,
             });
         }
         for (name, v) in [("region", &raw.region), ("service", &raw.service)] {
@@ -149,10 +231,21 @@ impl Config {
                     ));
                 }
             }
+            let disabled = match a.status.as_deref() {
+                None | Some("enabled") => false,
+                Some("disabled") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "{at}.status: {other:?} is not \"enabled\" or \"disabled\""
+                    ))
+                }
+            };
             let app = App {
                 app_id,
                 qps: a.qps,
                 conversations,
+                disabled,
+                deny_senders: a.deny_senders.into_iter().map(|s| s.0).collect(),
             };
             if apps.insert(app_id, app).is_some() {
                 return Err(format!("{at}.AppId: {app_id} is listed twice"));
@@ -163,11 +256,14 @@ impl Config {
             region: raw.region,
             service: raw.service,
             apps,
+            cors_origins: raw
+                .cors_origins
+                .map_or(CorsOrigins::Loopback, CorsOrigins::List),
         })
     }
 
     /// The credentials of `access_key_id`.
-    pub fn credential(&self, access_key_id: &str) -> Option<&Credentials> {
+    pub fn credential(&self, access_key_id: &str) -> Option<&Credential> {
         self.credentials
             .iter()
             .find(|c| c.access_key_id == access_key_id)
@@ -182,6 +278,8 @@ struct RawConfig {
     service: String,
     #[serde(default)]
     apps: Vec<RawApp>,
+    #[serde(rename = "corsOrigins", default)]
+    cors_origins: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +289,10 @@ struct RawCredential {
     secret_access_key: String,
     #[serde(default)]
     session_token: Option<String>,
+    #[serde(default)]
+    allowed_actions: Option<Vec<String>>,
+    #[serde(default)]
+    allowed_app_ids: Option<Vec<Id>>,
 }
 
 fn default_qps() -> u32 {
@@ -206,6 +308,10 @@ struct RawApp {
     qps: u32,
     #[serde(default)]
     conversations: Vec<RawConversation>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(rename = "denySenders", default)]
+    deny_senders: Vec<Id>,
 }
 
 #[derive(Deserialize)]
@@ -237,7 +343,7 @@ impl<'de> Deserialize<'de> for Id {
                     .map_err(|_| E::custom(format!("{v} is outside the int64 range")))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
-                parse_decimal(v)
+                parse_int64(v)
                     .map(Id)
                     .ok_or_else(|| E::custom(format!("{v:?} is not a decimal int64")))
             }

@@ -31,6 +31,12 @@ pub enum Fault {
     Empty,
     /// The connection is closed with no response at all.
     Reset,
+    /// HTTP 502, envelope `FailToConnect`/100015.
+    FailToConnect,
+    /// HTTP 504, envelope `InternalServiceTimeout`/100016.
+    InternalServiceTimeout,
+    /// HTTP 200 whose envelope carries `Error` (`InternalError`/100014) and no `Result`.
+    ErrorOn200,
 }
 
 impl Fault {
@@ -45,6 +51,9 @@ impl Fault {
             Self::Html => "html",
             Self::Empty => "empty",
             Self::Reset => "reset",
+            Self::FailToConnect => "failToConnect",
+            Self::InternalServiceTimeout => "internalServiceTimeout",
+            Self::ErrorOn200 => "errorOn200",
         }
     }
 }
@@ -80,9 +89,12 @@ pub fn parse_request(body: &[u8]) -> Result<(Fault, u64), String> {
         "html" => Fault::Html,
         "empty" => Fault::Empty,
         "reset" => Fault::Reset,
+        "failToConnect" => Fault::FailToConnect,
+        "internalServiceTimeout" => Fault::InternalServiceTimeout,
+        "errorOn200" => Fault::ErrorOn200,
         other => {
             return Err(format!(
-                "kind {other:?} is not one of status500, status503, throttle, delay, malformed, html, empty, reset"
+                "kind {other:?} is not one of status500, status503, throttle, delay, malformed, html, empty, reset, failToConnect, internalServiceTimeout, errorOn200"
             ))
         }
     };

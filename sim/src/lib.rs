@@ -1,19 +1,22 @@
 //! # volc-im-sim
 //!
 //! A local stand-in for the Volcengine IM OpenAPI endpoint, for testing clients end to end
-//! without the vendor: it verifies signatures with the client crate's own signer, validates
-//! `P2PSendMessage` bodies with its models, delivers pass-through messages to WebSocket
-//! "devices", enforces the per-app QPS limit, and injects faults on request.
+//! without the vendor: it verifies signatures with its own independent verifier (it does not
+//! depend on the SDK crate at all), validates `P2PSendMessage` bodies with its own models,
+//! delivers pass-through messages to WebSocket "devices", enforces the per-app QPS limit, and
+//! injects faults on request.
 //!
 //! [`serve`] runs it on a listener you bind, so tests start it in-process on port 0.
-//! Endpoints and behaviour are documented in `DOCS.md`.
+//! Endpoints and behaviour are documented in docs/simulator.md.
 
 pub mod config;
 pub mod errors;
 pub mod faults;
 pub mod limiter;
+pub mod model;
 pub mod openapi;
 pub mod presence;
+pub mod signature;
 pub mod stats;
 pub mod tracker;
 pub mod verify;
@@ -172,9 +175,24 @@ async fn dispatch(
     state: &Arc<State>,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, ResetConnection> {
-    let origin = req.headers().get(header::ORIGIN).cloned();
+    // CORS headers only for an origin the configuration allows (loopback by default).
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .filter(|o| {
+            o.to_str()
+                .is_ok_and(|o| state.config.cors_origins.allows(o))
+        })
+        .cloned();
     let mut resp = if req.method() == Method::OPTIONS {
-        preflight(req.headers())
+        match origin {
+            Some(_) => preflight(req.headers()),
+            None => sim_error(
+                StatusCode::FORBIDDEN,
+                "CorsOriginNotAllowed",
+                "this origin is not in the simulator's corsOrigins (default: http://127.0.0.1, http://localhost and http://[::1] on any port)",
+            ),
+        }
     } else {
         match req.uri().path() {
             // In its own task: a call the client hangs up on (a timeout) is still processed and
@@ -207,7 +225,7 @@ async fn dispatch(
             p if p.starts_with("/sim/") => sim_error(
                 StatusCode::NOT_FOUND,
                 "NotFound",
-                "unknown simulator endpoint; see DOCS.md",
+                "unknown simulator endpoint; see docs/simulator.md",
             ),
             _ => {
                 let pq = req.uri().path_and_query().map_or("/", |p| p.as_str());
@@ -219,31 +237,18 @@ async fn dispatch(
         return Err(ResetConnection);
     }
     let h = resp.headers_mut();
-    allow_origin(h, origin);
-    h.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("Date, Retry-After"),
-    );
+    h.append(header::VARY, HeaderValue::from_static("Origin"));
+    if let Some(o) = origin {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Date, Retry-After"),
+        );
+    }
     Ok(resp)
 }
 
-/// `Access-Control-Allow-Origin`: the request's Origin echoed, or `*` without one.
-fn allow_origin(h: &mut HeaderMap, origin: Option<HeaderValue>) {
-    match origin {
-        Some(o) => {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
-            h.append(header::VARY, HeaderValue::from_static("Origin"));
-        }
-        None => {
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
-        }
-    }
-}
-
-/// Answers a CORS preflight from any origin for the headers a signed call sends.
+/// Answers a CORS preflight (from an allowed origin) for the headers a signed call sends.
 fn preflight(req_headers: &HeaderMap) -> Response<Body> {
     let mut resp = Response::new(Body::empty());
     *resp.status_mut() = StatusCode::NO_CONTENT;
@@ -346,7 +351,7 @@ async fn connect(state: &Arc<State>, req: Request<Incoming>) -> Response<Body> {
     let Ok(target) = verify::Target::parse(pq) else {
         return bad("the query cannot be decoded".into());
     };
-    let int = |k: &str| target.param(k).and_then(volc_im::api::int64::parse_decimal);
+    let int = |k: &str| target.param(k).and_then(model::parse_int64);
     let app = match int("AppId").and_then(|a| i32::try_from(a).ok()) {
         Some(a) if state.config.apps.contains_key(&a) => a,
         Some(a) => return bad(format!("AppId {a} is not configured")),

@@ -7,6 +7,10 @@
 
 use crate::errors::{self, ApiError};
 use crate::faults::Fault;
+use crate::model::{
+    P2PResult, P2PSendMessageRequest, P2PSendMessageResult, ResponseMetadata, VendorError,
+};
+use crate::signature::format_x_date;
 use crate::verify::{verify, Target};
 use crate::State;
 use axum::body::Body;
@@ -18,9 +22,6 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use volc_im::api::envelope::{ResponseMetadata, VendorError};
-use volc_im::api::p2p::{P2PResult, P2PSendMessageRequest, P2PSendMessageResult};
-use volc_im::sign::SigningTime;
 
 /// The largest body read; the vendor's limit is not documented, messages are small.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -72,7 +73,7 @@ impl RequestIds {
     /// The next id, dated `now`.
     pub fn next(&self, now: i64) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let x = SigningTime::from_unix_seconds(now).x_date();
+        let x = format_x_date(now);
         format!(
             "{}{}{:04X}{:016X}",
             &x[..8],
@@ -109,7 +110,7 @@ pub fn envelope(
         metadata: Metadata {
             base: meta,
             error: error.map(|e| VendorError {
-                code: e.kind.code.to_owned(),
+                code: e.kind.code,
                 code_n: e.kind.code_n,
                 message: e.message.clone(),
             }),
@@ -118,6 +119,11 @@ pub fn envelope(
     })
     .expect("the envelope serialises");
     let status = error.map_or(200, |e| e.kind.status);
+    envelope_response(body, status, error.and_then(|e| e.retry_after))
+}
+
+/// The envelope bytes as an HTTP response with `status` and, when given, `Retry-After`.
+fn envelope_response(body: Vec<u8>, status: u16, retry_after: Option<u64>) -> Response<Body> {
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
@@ -125,14 +131,14 @@ pub fn envelope(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    if let Some(secs) = error.and_then(|e| e.retry_after) {
+    if let Some(secs) = retry_after {
         h.insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     resp
 }
 
 /// The metadata of a response to this request.
-fn metadata(state: &State, target: Option<&Target>, request_id: String) -> ResponseMetadata {
+fn metadata(target: Option<&Target>, request_id: String) -> ResponseMetadata {
     let param = |k: &str| {
         target
             .and_then(|t| t.param(k))
@@ -143,15 +149,16 @@ fn metadata(state: &State, target: Option<&Target>, request_id: String) -> Respo
         request_id,
         action: param("Action"),
         version: param("Version"),
-        service: state.config.service.clone(),
-        region: state.config.region.clone(),
+        // As in the vendor's example response: both empty.
+        service: String::new(),
+        region: String::new(),
     }
 }
 
 /// A request to a path the gateway does not serve: 404 `InvalidActionOrVersion`.
 pub fn not_found(state: &State, path_and_query: &str) -> Response<Body> {
     let target = Target::parse(path_and_query).ok();
-    let meta = metadata(state, target.as_ref(), state.ids.next(now_unix()));
+    let meta = metadata(target.as_ref(), state.ids.next(now_unix()));
     let err = errors::INVALID_ACTION_OR_VERSION.with("no API is served at this path; use /");
     envelope(&meta, Some(&err), None)
 }
@@ -175,6 +182,26 @@ fn fault_response(fault: Fault, meta: &ResponseMetadata) -> Response<Body> {
             Some(&errors::SERVICE_UNAVAILABLE_TEMP.with("injected fault: service unavailable")),
             None,
         ),
+        Fault::FailToConnect => envelope(
+            meta,
+            Some(&errors::FAIL_TO_CONNECT.with("injected fault: the gateway could not reach the service")),
+            None,
+        ),
+        Fault::InternalServiceTimeout => envelope(
+            meta,
+            Some(&errors::INTERNAL_SERVICE_TIMEOUT.with("injected fault: the service did not answer in time")),
+            None,
+        ),
+        Fault::ErrorOn200 => {
+            // The spec's warning made concrete: HTTP 200, yet the envelope carries an Error.
+            let mut r = envelope(
+                meta,
+                Some(&errors::INTERNAL_ERROR.with("injected fault: an error inside an HTTP 200")),
+                None,
+            );
+            *r.status_mut() = StatusCode::OK;
+            r
+        }
         Fault::Throttle => {
             let mut e = errors::FLOW_LIMIT_EXCEEDED.with("injected fault: flow limit exceeded");
             e.retry_after = Some(1);
@@ -203,7 +230,7 @@ pub async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let target = Target::parse(parts.uri.path_and_query().map_or("/", |p| p.as_str()));
     let request_id = state.ids.next(now_unix());
-    let meta = metadata(state, target.as_ref().ok(), request_id);
+    let meta = metadata(target.as_ref().ok(), request_id);
 
     let fault = state.faults.take();
     let (response, code) = match fault {
@@ -257,7 +284,7 @@ async fn process(
                 "the body could not be read or is larger than {MAX_BODY_BYTES} bytes"
             ))
         })?;
-    verify(
+    let verified = verify(
         &state.config,
         parts.method.as_str(),
         target,
@@ -278,9 +305,20 @@ async fn process(
     let req: P2PSendMessageRequest = serde_json::from_value(value)
         .map_err(|e| errors::INVALID_PARAM.with(format!("invalid body: {e}")))?;
 
+    if let Some(allowed) = &verified.credential.allowed_app_ids {
+        if !allowed.contains(&req.app_id) {
+            return Err(errors::ACCESS_DENIED.with(format!(
+                "access key {} may not use AppId {}",
+                verified.credential.access_key_id, req.app_id
+            )));
+        }
+    }
     let app = state.config.apps.get(&req.app_id).ok_or_else(|| {
         errors::APP_NOT_FOUND.with(format!("AppId {} does not exist", req.app_id))
     })?;
+    if app.disabled {
+        return Err(errors::APP_STATUS_EXCEPTION.with(format!("app {} is disabled", req.app_id)));
+    }
     let conversation = app
         .conversations
         .get(&req.conversation_short_id)
@@ -294,6 +332,12 @@ async fn process(
         return Err(errors::PARTICIPANT_NOT_IN_CONVERSATION.with(format!(
             "sender {} is not a member of conversation {}",
             req.sender, req.conversation_short_id
+        )));
+    }
+    if app.deny_senders.contains(&req.sender) {
+        return Err(errors::NO_AUTH.with(format!(
+            "sender {} is not allowed to send in app {}",
+            req.sender, req.app_id
         )));
     }
     if let Err(secs) = state.limiter.admit(app.app_id, app.qps, Instant::now()) {
@@ -327,8 +371,8 @@ async fn process(
             };
             P2PResult {
                 user_id: user,
-                code: code.to_owned(),
-                device_platform: platform.to_owned(),
+                code,
+                device_platform: platform,
             }
         })
         .collect();

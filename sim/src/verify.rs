@@ -1,25 +1,29 @@
-//! Signature verification, as the gateway does it, by *re-signing* the received request with
-//! the crate's own signer (`volc_im::sign::sign`) and comparing: one implementation of the
-//! algorithm, so the simulator can never drift from the client it tests.
+//! Signature verification as a SigV4-style gateway does it, with the simulator's own code
+//! ([`crate::signature`]), never the SDK's: parse `Authorization`, rebuild the canonical request
+//! from exactly the headers listed in `SignedHeaders` (in the listed order, with the values
+//! received), hash the body, derive the key, compare in constant time.
 //!
-//! The checks run in the gateway's order, so each mistake yields the code the real service
-//! would give: parameters, authentication presence, request info, access key, service, region,
-//! time, STS token, body hash, signature, and only then action and version.
+//! A header is verified iff it is listed; only `x-date` must be (the official Node SDK signs
+//! `x-content-sha256;x-date` and no `host`, and the real service accepts it). The checks run in
+//! the gateway's order, so each mistake yields the code the real service would give:
+//! parameters, authentication presence, request info, access key, service, region, time, STS
+//! token, body hash, signature, and only then action, version and the key's policy.
 
-use crate::config::Config;
+use crate::config::{Config, Credential};
 use crate::errors::{self, ApiError};
+use crate::model;
+use crate::signature::{self, Signed};
 use axum::http::HeaderMap;
-use volc_im::sign::{self, canonical, Credentials, Scope, SignableRequest, SigningTime};
-use volc_im::url::Url;
+use subtle::ConstantTimeEq;
 
-/// How far `X-Date` may be from the server clock (signing.md §11: 900 s).
+/// How far `X-Date` may be from the server clock (docs/spec/signing.md §11: 900 s).
 pub const MAX_SKEW_SECONDS: i64 = 15 * 60;
 
-/// The request target, percent-decoded exactly as the client's URL parser does.
+/// The request target: the raw path (still encoded, as signed) and the decoded query.
 #[derive(Clone, Debug)]
 pub struct Target {
-    /// The decoded path.
-    pub path: String,
+    /// The raw path.
+    pub raw_path: String,
     /// Decoded query pairs in request order (`+` is a space).
     pub query: Vec<(String, String)>,
 }
@@ -27,11 +31,15 @@ pub struct Target {
 impl Target {
     /// Parses an origin-form request target (`/path?query`).
     pub fn parse(path_and_query: &str) -> Result<Self, ApiError> {
-        let url = Url::parse("request", &["http://simulator", path_and_query].concat())
-            .map_err(|_| errors::MISSING_PARAMETER.with("the request target cannot be decoded"))?;
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        if !path.starts_with('/') {
+            return Err(errors::MISSING_PARAMETER.with("the request target cannot be decoded"));
+        }
         Ok(Self {
-            path: url.path,
-            query: url.query,
+            raw_path: path.to_owned(),
+            query: signature::query_pairs(query),
         })
     }
 
@@ -48,7 +56,7 @@ impl Target {
 #[derive(Debug)]
 pub struct Verified<'c> {
     /// The credential whose secret produced the signature.
-    pub credential: &'c Credentials,
+    pub credential: &'c Credential,
 }
 
 /// The parts of an `Authorization` header.
@@ -64,7 +72,9 @@ struct Authorization<'a> {
 /// `HMAC-SHA256 Credential=AK/date/region/service/request, SignedHeaders=a;b, Signature=hex`;
 /// separators may be `,` or `, `. `None` when it is not of that shape.
 fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
-    let rest = value.strip_prefix(sign::ALGORITHM)?.strip_prefix(' ')?;
+    let rest = value
+        .strip_prefix(signature::ALGORITHM)?
+        .strip_prefix(' ')?;
     let (mut credential, mut signed_headers, mut signature) = (None, None, None);
     for part in rest.split(',') {
         let (k, v) = part.trim_matches(' ').split_once('=')?;
@@ -102,10 +112,7 @@ fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
 
 /// Equality whose time does not depend on where the strings first differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    bool::from(a.ct_eq(b))
 }
 
 /// A header's value as text; repeated headers are joined with `,` as HTTP allows.
@@ -161,14 +168,17 @@ pub fn verify<'c>(
         return Err(errors::MISSING_SIGNATURE.with("the Authorization header has no Signature"));
     }
     let signed_names: Vec<&str> = auth.signed_headers.split(';').collect();
-    if !signed_names.contains(&"host") || !signed_names.contains(&"x-date") {
-        return Err(errors::MISSING_REQUEST_INFO.with("SignedHeaders must include host and x-date"));
+    if !signed_names
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case("x-date"))
+    {
+        return Err(errors::MISSING_REQUEST_INFO.with("SignedHeaders must include x-date"));
     }
     let x_date = match header_text(headers, "x-date") {
         Ok(Some(v)) => v,
         _ => return Err(errors::MISSING_REQUEST_INFO.with("the X-Date header is missing")),
     };
-    let time = SigningTime::parse_x_date(&x_date).ok_or_else(|| {
+    let time = signature::parse_x_date(&x_date).ok_or_else(|| {
         errors::MISSING_REQUEST_INFO.with("X-Date is not of the form YYYYMMDD'T'HHMMSS'Z'")
     })?;
 
@@ -190,7 +200,7 @@ pub fn verify<'c>(
             auth.region, config.region
         )));
     }
-    let skew = now - time.unix_seconds();
+    let skew = now - time;
     if skew.abs() > MAX_SKEW_SECONDS {
         return Err(errors::INVALID_TIMESTAMP.with(format!(
             "X-Date {x_date} is {}s {} the server clock; at most {MAX_SKEW_SECONDS}s is accepted",
@@ -224,10 +234,9 @@ pub fn verify<'c>(
         _ => {}
     }
 
-    // Hand the signer exactly the headers named in SignedHeaders, with the received values; it
-    // adds x-date, x-content-sha256 and x-security-token itself from the time, body and creds.
+    // Exactly the listed headers, in the listed order, with the values received.
     let mismatch = |why: String| errors::SIGNATURE_DOES_NOT_MATCH.with(why);
-    let mut values: Vec<(&str, String)> = Vec::with_capacity(signed_names.len());
+    let mut values: Vec<String> = Vec::with_capacity(signed_names.len());
     for &name in &signed_names {
         let value = header_text(headers, name)
             .map_err(|_| mismatch(format!("the signed header {name} is not valid text")))?
@@ -236,60 +245,36 @@ pub fn verify<'c>(
                     "SignedHeaders lists {name}, which the request does not carry"
                 ))
             })?;
-        if !matches!(name, "x-date" | "x-content-sha256" | "x-security-token") {
-            values.push((name, value));
-        }
+        values.push(value);
     }
-    let host = values
+    let listed: Vec<(&str, &str)> = signed_names
         .iter()
-        .find(|(n, _)| *n == "host")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let header_pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let query: Vec<(&str, &str)> = target
-        .query
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .zip(&values)
+        .map(|(n, v)| (*n, v.as_str()))
         .collect();
-    let request = SignableRequest {
-        method,
-        host: &host,
-        path: &target.path,
-        query: &query,
-        headers: &header_pairs,
-        body,
-    };
-    let scope = Scope {
-        region: &config.region,
-        service: &config.service,
-    };
-    let expected = sign::sign(&request, credential, scope, time)
-        .map_err(|e| mismatch(format!("the request cannot be signed as received: {e}")))?;
 
     if let Ok(Some(sent)) = header_text(headers, "x-content-sha256") {
-        if !sent.eq_ignore_ascii_case(&expected.content_sha256) {
+        if !sent.eq_ignore_ascii_case(&signature::sha256_hex(body)) {
             return Err(mismatch(
                 "X-Content-Sha256 is not the SHA-256 of the body received".into(),
             ));
         }
     }
-    if expected.signed_headers != auth.signed_headers {
-        if let Some(name) = signed_names
-            .iter()
-            .find(|n| !canonical::is_signed_header(n))
-        {
-            return Err(mismatch(format!(
-                "SignedHeaders lists {name:?}, which Volcengine signing never signs \
-                 (only host, content-type, content-md5 and x-* headers, lowercase)"
-            )));
-        }
-        return Err(mismatch(format!(
-            "SignedHeaders {:?} cannot match: the signer signs the sorted lowercase names of host, \
-             content-type, content-md5 and x-* headers, so this request signs {:?}",
-            auth.signed_headers, expected.signed_headers
-        )));
-    }
-    if !constant_time_eq(expected.signature.as_bytes(), auth.signature.as_bytes()) {
+    let canonical = signature::canonical_request(&Signed {
+        method,
+        raw_path: &target.raw_path,
+        query: &target.query,
+        headers: &listed,
+        body,
+    });
+    let expected = signature::signature(
+        &credential.secret_access_key,
+        &x_date,
+        &config.region,
+        &config.service,
+        &canonical,
+    );
+    if !constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         return Err(mismatch(
             "the request signature we calculated does not match the signature you provided; \
              check the secret key and signing method"
@@ -297,12 +282,20 @@ pub fn verify<'c>(
         ));
     }
 
-    if action != volc_im::api::p2p::ACTION || version != volc_im::api::IM_VERSION {
+    if action != model::ACTION || version != model::VERSION {
         return Err(errors::INVALID_ACTION_OR_VERSION.with(format!(
             "Action {action:?} with Version {version:?} is not served; this simulator serves {} {}",
-            volc_im::api::p2p::ACTION,
-            volc_im::api::IM_VERSION
+            model::ACTION,
+            model::VERSION
         )));
+    }
+    if let Some(allowed) = &credential.allowed_actions {
+        if !allowed.iter().any(|a| a == action) {
+            return Err(errors::LACK_POLICY.with(format!(
+                "access key {} has no policy allowing {action}",
+                credential.access_key_id
+            )));
+        }
     }
     Ok(Verified { credential })
 }
@@ -358,9 +351,9 @@ mod tests {
     }
 
     #[test]
-    fn target_decodes_like_the_client() {
+    fn target_decodes_form_style() {
         let t = Target::parse("/?Action=P2PSendMessage&Version=2020-12-01&N=a+b%20c&E").unwrap();
-        assert_eq!(t.path, "/");
+        assert_eq!(t.raw_path, "/");
         assert_eq!(t.param("N"), Some("a b c"));
         assert_eq!(t.param("E"), Some(""));
         assert_eq!(t.param("X"), None);

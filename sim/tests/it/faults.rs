@@ -3,6 +3,7 @@
 use crate::common::*;
 use serde_json::json;
 use std::time::{Duration, Instant};
+use volc_im_sim::Config;
 
 #[tokio::test]
 async fn envelope_faults() {
@@ -188,8 +189,95 @@ async fn cors_preflight_and_headers() {
         r.header("access-control-expose-headers"),
         Some("Date, Retry-After")
     );
+    // No Origin: no CORS headers at all (was `*`).
     let r = sim.get("/sim/stats").await;
-    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(r.header("access-control-allow-origin"), None);
+
+    // Loopback origins on any port pass by default; anything else gets no CORS headers.
+    for (o, allowed) in [
+        ("http://127.0.0.1:8080", true),
+        ("http://[::1]:1", true),
+        ("http://localhost", true),
+        ("https://localhost:5173", false),
+        ("http://localhost.evil.com", false),
+        ("http://127.0.0.1:80x", false),
+        ("https://example.com", false),
+        ("null", false),
+    ] {
+        let r = send(
+            sim.addr,
+            "GET",
+            "/sim/stats",
+            &[("Host".into(), sim.host()), ("Origin".into(), o.into())],
+            b"",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            allowed.then_some(o),
+            "{o}"
+        );
+        let pre = send(
+            sim.addr,
+            "OPTIONS",
+            "/",
+            &[
+                ("Host".into(), sim.host()),
+                ("Origin".into(), o.into()),
+                ("Access-Control-Request-Method".into(), "POST".into()),
+            ],
+            b"",
+        )
+        .await
+        .unwrap();
+        assert_eq!(pre.status, if allowed { 204 } else { 403 }, "{o}");
+    }
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn cors_origins_configured_replace_the_default() {
+    let with = |origins: &str| {
+        Config::from_json(&volc_im_sim::config::DEFAULT_CONFIG_JSON.replacen(
+            "\"region\"",
+            &format!("\"corsOrigins\": {origins}, \"region\""),
+            1,
+        ))
+        .unwrap()
+    };
+    let ask = |sim: &Sim, origin: &'static str| {
+        let addr = sim.addr;
+        let host = sim.host();
+        async move {
+            send(
+                addr,
+                "GET",
+                "/sim/stats",
+                &[("Host".into(), host), ("Origin".into(), origin.into())],
+                b"",
+            )
+            .await
+            .unwrap()
+            .header("access-control-allow-origin")
+            .map(str::to_owned)
+        }
+    };
+    let sim = Sim::start(with(r#"["https://app.example"]"#), false).await;
+    assert_eq!(
+        ask(&sim, "https://app.example").await.as_deref(),
+        Some("https://app.example")
+    );
+    assert_eq!(ask(&sim, "http://127.0.0.1:8080").await, None);
+    sim.stop().await;
+    let sim = Sim::start(with("[]"), false).await;
+    assert_eq!(ask(&sim, "http://127.0.0.1:8080").await, None);
+    sim.stop().await;
+    let sim = Sim::start(with(r#"["*"]"#), false).await;
+    assert_eq!(
+        ask(&sim, "https://anything.example").await.as_deref(),
+        Some("https://anything.example")
+    );
     sim.stop().await;
 }
 

@@ -4,6 +4,8 @@
 mod auth;
 mod binary;
 mod body;
+mod codes;
 mod common;
 mod faults;
 mod presence;
+mod vectors;
