@@ -1,10 +1,29 @@
 // Node (ESM) entry, also picked by Deno and Bun: the wasm is compiled synchronously at import,
-// so ImClient's constructor validates options at once and no init() call is needed.
+// so ImClient's constructor validates options at once and no init call is needed. If the file
+// cannot be read there (a bundle without it beside, Deno without --allow-read), the import
+// still succeeds: the first call reports WasmLoadFailed, or initWasm(bytes) supplies it.
 import { readFileSync } from "node:fs";
-import { initSync, signRequestSync } from "./volc_im.js";
+import init, * as glue from "./volc_im.js";
+import { lazyImClient, wasmLoader } from "./wasm-load.js";
 
-initSync({ module: readFileSync(new URL("./volc_im_bg.wasm", import.meta.url)) });
-
-export { ImClient } from "./volc_im.js";
 export { VolcError, isVolcError } from "./errors.js";
-export const signRequest = async (options) => signRequestSync(options);
+// Node, Deno and Bun only: credentials from VOLC_ACCESSKEY / VOLC_SECRETKEY / VOLC_SESSION_TOKEN.
+export { fromEnv } from "./from-env.mjs";
+
+const wasm = wasmLoader({
+  init,
+  initSync: glue.initSync,
+  file: "volc_im_bg.wasm",
+  defaultUrl: () => new URL("./volc_im_bg.wasm", import.meta.url),
+  readFile: readFileSync,
+});
+wasm.loadNow();
+
+export const initWasm = wasm.initWasm;
+// Loaded: the wasm class itself (no wrapper on the hot path).
+export const ImClient = wasm.loaded ? glue.ImClient : lazyImClient(glue.ImClient, wasm);
+
+export async function signRequest(options) {
+  if (!wasm.loaded) await wasm.load();
+  return glue.signRequestSync(options);
+}

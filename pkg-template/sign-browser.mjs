@@ -1,16 +1,19 @@
 // `volc-im/sign` for browsers and bundlers: signRequest alone. The signer-only .wasm is fetched
-// once, on the first call; users never call init().
+// once, on the first call (see browser.mjs for where from, and initWasm).
 import init, { signRequestSync } from "./volc_im_sign.js";
+import { wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
 
-let loading;
+const wasm = wasmLoader({
+  init,
+  file: "volc_im_sign_bg.wasm",
+  defaultUrl: () => new URL("./volc_im_sign_bg.wasm", import.meta.url),
+});
+
+export const initWasm = wasm.initWasm;
 
 export async function signRequest(options) {
-  // A failed load is not cached: the next call tries again.
-  await (loading ??= init({ module_or_path: new URL("./volc_im_sign_bg.wasm", import.meta.url) }).catch((e) => {
-    loading = undefined;
-    throw e;
-  }));
+  if (!wasm.loaded) await wasm.load();
   return signRequestSync(options);
 }

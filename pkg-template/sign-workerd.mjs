@@ -1,8 +1,12 @@
-// `volc-im/sign` for Cloudflare Workers: wrangler imports the .wasm as a compiled module.
+// `volc-im/sign` for Cloudflare Workers: wrangler imports the .wasm as a compiled module (ready
+// at import; initWasm resolves at once).
 import module from "./volc_im_sign_bg.wasm";
-import { initSync, signRequestSync } from "./volc_im_sign.js";
+import init, { initSync, signRequestSync } from "./volc_im_sign.js";
+import { wasmLoader } from "./wasm-load.js";
 
-initSync({ module });
+const wasm = wasmLoader({ init, initSync, file: "volc_im_sign_bg.wasm" });
+wasm.loadNow(module);
 
+export const initWasm = wasm.initWasm;
 export { VolcError, isVolcError } from "./errors.js";
 export const signRequest = async (options) => signRequestSync(options);

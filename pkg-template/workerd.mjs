@@ -1,9 +1,13 @@
-// Cloudflare Workers entry: wrangler imports the .wasm as a compiled WebAssembly.Module.
+// Cloudflare Workers entry: wrangler imports the .wasm as a compiled WebAssembly.Module, so it
+// is ready at import; initWasm is there for code shared with other runtimes and resolves at once.
 import module from "./volc_im_bg.wasm";
-import { initSync, signRequestSync } from "./volc_im.js";
+import init, { initSync, signRequestSync } from "./volc_im.js";
+import { wasmLoader } from "./wasm-load.js";
 
-initSync({ module });
+const wasm = wasmLoader({ init, initSync, file: "volc_im_bg.wasm" });
+wasm.loadNow(module);
 
+export const initWasm = wasm.initWasm;
 export { ImClient } from "./volc_im.js";
 export { VolcError, isVolcError } from "./errors.js";
 export const signRequest = async (options) => signRequestSync(options);

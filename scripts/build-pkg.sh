@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A private work directory, so two builds at once (a test run and a benchmark) cannot collide;
-# target/pkg-build keeps the last one's unoptimised .wasm for size analysis.
+# target/pkg-build keeps the last one's unoptimised .wasm for size analysis. A fresh clone has
+# no target/ yet (cargo makes it later), so make it first.
+mkdir -p target
 tmp=$(mktemp -d target/pkg-build.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -23,7 +25,7 @@ build_variant() {
   cargo build -p volc-im --profile "$profile" --target wasm32-unknown-unknown "$@"
   mkdir -p "$tmp/$name"
   cp "target/wasm32-unknown-unknown/$profile/volc_im.wasm" "$tmp/$name/$name.wasm"
-  wasm-bindgen --target web --no-typescript --out-dir "$tmp/$name" "$tmp/$name/$name.wasm"
+  wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$tmp/$name" "$tmp/$name/$name.wasm"
   # Never Debian's wasm-opt (it miscompiles externref tables): the pinned npm binaryen.
   node_modules/.bin/wasm-opt -Oz "${OPT_FLAGS[@]}" "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   # The glue imports src/js/*.js from hashed snippets/ paths; point its `import` statements at
@@ -49,6 +51,11 @@ build_variant() {
 build_variant volc_im release
 build_variant volc_im_sign release-sign --no-default-features
 cp -r pkg-template/. "$out/"
+# Shipped beside the code: the licence, the changes, and the bundler recipes that WasmLoadFailed
+# messages point at.
+mkdir -p "$out/docs"
+cp LICENSE CHANGELOG.md "$out/"
+cp docs/bundlers.md "$out/docs/"
 # The package's README: the repository README's user sections (one source for both).
 {
   sed -n '1,/^## /p' README.md | sed '$d'

@@ -1,0 +1,205 @@
+// Loading the .wasm, shared by every entry: from its default place beside the entry, or from
+// what the user gave `initWasm(source)`. A failure rejects with a VolcError `WasmLoadFailed`
+// naming what was tried and the fix. The default location is computed only when a load starts
+// (never at import or in a constructor): in an IIFE or CommonJS bundle `import.meta.url` is
+// empty and `new URL(…, undefined)` throws, and the user must get a chance to call initWasm.
+import { VolcError } from "./errors.js";
+
+const DOCS = "docs/bundlers.md in the volc-im package";
+
+const loadFailed = (file, what, fix, cause) =>
+  new VolcError("WasmLoadFailed", `volc-im could not load ${file}: ${what}. ${fix} (see ${DOCS}).`, { retryable: false, attempts: 0 }, cause);
+
+const describe = (v) =>
+  v === null ? "null" : typeof v !== "object" ? typeof v : (Object.getPrototypeOf(v)?.constructor?.name ?? "object");
+
+const isResponse = (v) => typeof Response === "function" && v instanceof Response;
+const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+const isModule = (v) => typeof WebAssembly === "object" && v instanceof WebAssembly.Module;
+const isUrl = (v) => typeof v === "string" || v instanceof URL;
+const isThenable = (v) => v !== null && typeof v === "object" && typeof v.then === "function";
+
+function badSource(source) {
+  return new VolcError(
+    "InvalidArgument",
+    `initWasm(source): source must be a URL, a string, a Response (or a promise of one), bytes (ArrayBuffer or Uint8Array) or a WebAssembly.Module; got ${describe(source)}`,
+    { retryable: false, attempts: 0 },
+  );
+}
+
+/**
+ * One loader per .wasm file.
+ *   init / initSync — the glue's (initSync is used only by loadNow, at import in Node);
+ *   file — "volc_im_bg.wasm"; defaultUrl() — `new URL("./file", import.meta.url)`, written in
+ *   the entry so bundlers see the pattern; readFile(url) — Node's readFileSync, for file: URLs.
+ */
+export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
+  let loaded = false;
+  let loading; // the load in flight or done; cleared on failure so the next call tries again
+
+  // What a user's file: URL or the default location becomes where fetch cannot read file:.
+  const fetchOrRead = async (url, what) => {
+    if (readFile && String(url).startsWith("file:")) {
+      try {
+        return readFile(url instanceof URL ? url : new URL(url));
+      } catch (e) {
+        const deno = e?.name === "NotCapable" || e?.name === "PermissionDenied" ? " (Deno: grant --allow-read)" : "";
+        throw loadFailed(file, `reading ${what} failed: ${e?.message ?? e}${deno}`,
+          `Put ${file} there (it ships in node_modules/volc-im/), or call initWasm(bytes) before the first call`, e);
+      }
+    }
+    let res;
+    try {
+      res = await fetch(url);
+    } catch (e) {
+      throw loadFailed(file, `fetching ${what} failed: ${e?.cause?.message ?? e?.message ?? e}`,
+        `Serve ${file} at that URL (copy it from node_modules/volc-im/ beside your bundle), or call initWasm(urlOrBytes) before the first call`, e);
+    }
+    return res;
+  };
+
+  async function instantiate(source) {
+    let what;
+    if (source === undefined) {
+      let url;
+      try {
+        url = defaultUrl();
+      } catch (e) {
+        throw loadFailed(file, "its URL could not be worked out: import.meta.url is not available in this build (an IIFE or CommonJS bundle)",
+          `Copy ${file} from node_modules/volc-im/ beside your bundle and call initWasm(new URL("${file}", document.baseURI)) — or pass its URL, bytes or a Response — before the first call`, e);
+      }
+      what = url.href;
+      source = await fetchOrRead(url, what);
+    } else {
+      if (isThenable(source)) {
+        try {
+          source = await source;
+        } catch (e) {
+          throw loadFailed(file, `the promise given to initWasm rejected: ${e?.cause?.message ?? e?.message ?? e}`,
+            `Give initWasm a reachable URL of ${file}, its bytes or a Response`, e);
+        }
+      }
+      if (isUrl(source)) {
+        what = String(source);
+        source = await fetchOrRead(source, what);
+      } else if (!isResponse(source) && !isBytes(source) && !isModule(source)) {
+        throw badSource(source);
+      }
+    }
+    if (isResponse(source)) {
+      what = source.url || what || "the Response given to initWasm";
+      if (!source.ok) {
+        throw loadFailed(file, `${what} answered HTTP ${source.status}${source.statusText ? " " + source.statusText : ""}`,
+          `Serve ${file} at that URL (copy it from node_modules/volc-im/ beside your bundle), or call initWasm(urlOrBytes) before the first call`);
+      }
+    }
+    what ??= isModule(source) ? "the WebAssembly.Module given to initWasm" : "the bytes given to initWasm";
+    try {
+      await init({ module_or_path: source });
+    } catch (e) {
+      const type = isResponse(source) ? source.headers.get("content-type") : null;
+      const html = type && /html/i.test(type) ? ` (the server answered with ${type}, not the .wasm)` : "";
+      throw loadFailed(file, `${what} is not a usable ${file}${html}: ${e?.message ?? e}`,
+        `Serve the ${file} shipped with this same volc-im version (node_modules/volc-im/${file}), or pass it to initWasm`, e);
+    }
+    loaded = true;
+  }
+
+  // Loads from `source` after any load in flight, unless that one succeeds.
+  const start = (source) => {
+    const prior = loading;
+    const p = prior
+      ? prior.catch(() => {}).then(() => (loaded ? undefined : instantiate(source)))
+      : instantiate(source);
+    loading = p;
+    p.catch(() => {
+      if (loading === p) loading = undefined;
+    });
+    return p;
+  };
+
+  return {
+    get loaded() {
+      return loaded;
+    },
+    /** Loads at import: a module bundled with the code (workerd; nothing else could load it,
+     * so a failure throws), or the default file (Node: a failure is left for the first call to
+     * report, and initWasm may still supply the bytes). */
+    loadNow(module) {
+      if (module !== undefined) {
+        initSync({ module });
+        loaded = true;
+        return;
+      }
+      try {
+        initSync({ module: readFile(defaultUrl()) });
+        loaded = true;
+      } catch {
+        // See above.
+      }
+    },
+    /** Waits for the module: the default location, unless initWasm was given a source. */
+    load: () => (loaded ? Promise.resolve() : (loading ?? start(undefined))),
+    /** The public initWasm(source). */
+    initWasm(source) {
+      if (source !== undefined && !isThenable(source) && !isUrl(source) && !isResponse(source) && !isBytes(source) && !isModule(source)) {
+        return Promise.reject(badSource(source));
+      }
+      return loaded ? Promise.resolve() : start(source);
+    },
+  };
+}
+
+/**
+ * The ImClient of an entry whose .wasm may not be loaded yet: options are checked by the
+ * constructor when it is, else by the first call (which loads it).
+ */
+export function lazyImClient(WasmImClient, wasm) {
+  class ImClient {
+    #options;
+    #client; // the wasm client, once made
+    #pending;
+
+    constructor(options) {
+      const copy = options && typeof options === "object" ? { ...options } : options;
+      if (wasm.loaded) this.#client = new WasmImClient(copy);
+      else this.#options = copy;
+    }
+
+    #ready() {
+      if (this.#client) return Promise.resolve(this.#client);
+      // A failed load is not kept (the next call tries again); invalid options are.
+      return (this.#pending ??= wasm.load().then(
+        () => (this.#client ??= new WasmImClient(this.#options)),
+        (e) => {
+          this.#pending = undefined;
+          throw e;
+        },
+      ));
+    }
+
+    p2pSendMessage(body, options) {
+      return this.#ready().then((c) => c.p2pSendMessage(body, options));
+    }
+
+    call(action, body, options) {
+      return this.#ready().then((c) => c.call(action, body, options));
+    }
+
+    /** Releases the wasm client now rather than at garbage collection. */
+    free() {
+      this.#client?.free();
+    }
+
+    // Who the client is, never the secret — once the .wasm has loaded and read the options.
+    toString() {
+      return this.#client ? this.#client.toString() : "ImClient { (loading) }";
+    }
+
+    toJSON() {
+      return this.#client ? this.#client.toJSON() : {};
+    }
+  }
+  if (Symbol.dispose) ImClient.prototype[Symbol.dispose] = ImClient.prototype.free;
+  return ImClient;
+}
