@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there (idempotent).
 #   scripts/setup.sh            wasm target, wasm-bindgen-cli (the Cargo.lock version), npm deps
-#   scripts/setup.sh --browser  also Debian's Chromium + ChromeDriver (browser tests)
+#   scripts/setup.sh --browser  also Debian's Chromium + ChromeDriver (browser tests) and the
+#                               Python venv target/venv with the official Volcengine SDK
+#                               (conformance tests and the signer fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,14 @@ fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
+fi
+
+# The official Python SDK, pinned, used as an independent client and signer by the tests.
+VOLCENGINE_PY=1.0.229
+if [ "${1:-}" = "--browser" ] && ! target/venv/bin/python -c "import volcengine, sys; sys.exit(0 if __import__('importlib.metadata').metadata.version('volcengine') == '$VOLCENGINE_PY' else 1)" 2>/dev/null; then
+  mkdir -p target
+  python3 -m venv target/venv
+  target/venv/bin/pip install --quiet --disable-pip-version-check "volcengine==$VOLCENGINE_PY"
 fi
 
 if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then

@@ -25,10 +25,12 @@ step() {
 }
 
 step "format" cargo fmt --all -- --check
+step "architecture (layer checks)" bash scripts/check-layers.sh
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm)" cargo clippy -p volc-im --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "clippy (wasm, signer only)" cargo clippy -p volc-im --target wasm32-unknown-unknown --no-default-features -- -D warnings
 step "rust (native: signer, vectors, api, simulator)" cargo test --workspace
+step "official SDKs as clients of the simulator (Python volcengine, Node @volcengine/openapi)" bash tests/conformance/run.sh
 step "rust (wasm: Node, Chromium window, dedicated worker)" cargo test -p volc-im --target wasm32-unknown-unknown
 step "package build" bash scripts/build-pkg.sh
 [ -d tests/js ] && step "js (Node, Deno, Bun)" bash tests/js/run-runtimes.sh
