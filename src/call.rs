@@ -124,6 +124,7 @@ impl Session {
             if let Some(d) = deadline_at {
                 limit = limit.min((d - now_ms()).max(0.0));
             }
+            let by_deadline = limit < f64::from(self.config.timeout_ms);
             let outcome = match transport::wait_for(&promise, limit as u32, signal).await {
                 Ok(value) => Ok(value),
                 Err(Interrupted::Failed(cause)) => Err(cause),
@@ -136,12 +137,21 @@ impl Session {
                             // the next one asks it again.
                             self.forget_refresh(&promise);
                             let mut e = Error::timeout(limit as u32);
-                            e.message = [
-                                "credentials() did not settle within ",
-                                &(limit as u32).to_string(),
-                                " ms (timeoutMs, or what was left of deadlineMs)",
-                            ]
-                            .concat();
+                            e.message = if by_deadline {
+                                deadline_error(
+                                    action,
+                                    self.config.deadline_ms,
+                                    "waiting for credentials()",
+                                )
+                                .message
+                            } else {
+                                [
+                                    "credentials() did not settle within timeoutMs = ",
+                                    &(limit as u32).to_string(),
+                                    " ms",
+                                ]
+                                .concat()
+                            };
                             e
                         }
                     };
@@ -178,8 +188,13 @@ impl Session {
                 }
             }
             if let Err(cause) = outcome {
-                let mut error =
-                    Error::invalid_argument("credentials(): the credentials function failed");
+                let mut error = Error::invalid_argument(
+                    [
+                        "credentials(): the credentials function failed: ",
+                        &convert::describe_thrown(&cause),
+                    ]
+                    .concat(),
+                );
                 error.code = ErrorCode::CredentialsError;
                 error.action = Some(action.to_owned());
                 return Err(Failure { error, cause });
@@ -231,6 +246,7 @@ impl Session {
                 .map_err(|e| with_attempts(e.into(), attempts))?;
             // 3. One attempt, bounded by timeoutMs and what is left of the deadline.
             let mut timeout = f64::from(self.config.timeout_ms);
+            let by_deadline = deadline_at.is_some_and(|d| d - now_ms() < timeout);
             if let Some(d) = deadline_at {
                 timeout = timeout.min(d - now_ms());
                 if timeout < 1.0 {
@@ -269,7 +285,13 @@ impl Session {
                     }
                     Err(error) => (Failure::from(error), reply.date, reply.retry_after),
                 },
-                Err(failure) => (failure, None, None),
+                Err(mut failure) => {
+                    // The attempt had only what was left of the deadline: say which limit.
+                    if by_deadline && failure.error.code == ErrorCode::Timeout {
+                        failure.error.message = past_deadline("waiting for a response").message;
+                    }
+                    (failure, None, None)
+                }
             };
             let mut failure = with_attempts(failure, attempts);
             failure.error.action = Some(action.to_owned());

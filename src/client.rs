@@ -241,6 +241,12 @@ impl ClientConfig {
                 ));
             }
             None
+        } else if get(entries, "accessKeyId").is_absent() {
+            return Err(invalid(
+                "accessKeyId",
+                "is required: give accessKeyId and secretAccessKey, or credentials: a function \
+                 that returns them (in Node, Deno and Bun: credentials: fromEnv())",
+            ));
         } else {
             Some(credentials_from(entries, "")?)
         };
@@ -490,6 +496,8 @@ pub struct SignedRequest {
     pub headers: Vec<(String, String)>,
     /// The signer's intermediates.
     pub signing: sign::SigningOutput,
+    /// The JSON text that was signed, when the body was given as an object or array.
+    pub body: Option<String>,
 }
 
 impl SignedRequest {
@@ -541,14 +549,27 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
             ))
         }
     }
+    // An object or array body is written as JSON here (BigInts as exact integers, like
+    // `call()`), and that text is returned to be sent as it was signed.
+    let mut json_body = None;
     let body: &[u8] = match get(entries, "body") {
         v if v.is_absent() => &[],
         Input::Str(s) => s.as_bytes(),
         Input::Bytes(b) => b,
+        v @ (Input::Object(_) | Input::List(_)) => {
+            let value = crate::api::input::to_json_value(v, "body")?;
+            json_body
+                .insert(serde_json::to_string(&value).unwrap_or_default())
+                .as_bytes()
+        }
         other => {
             return Err(invalid(
                 "body",
-                &["expected a string or a Uint8Array, got ", other.type_name()].concat(),
+                &[
+                    "expected a string, a Uint8Array, an ArrayBuffer or a JSON object, got ",
+                    other.type_name(),
+                ]
+                .concat(),
             ))
         }
     };
@@ -601,6 +622,7 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
         url: sent_url,
         headers,
         signing,
+        body: json_body,
     })
 }
 
@@ -852,5 +874,49 @@ mod tests {
             ]
         );
         assert_eq!(r.signing.x_date, "20240607T103344Z");
+        assert_eq!(r.body, None);
+    }
+
+    #[test]
+    fn sign_request_writes_an_object_body_as_exact_json() {
+        let mut entries: Entries = vec![
+            ("method".into(), s("POST")),
+            ("url".into(), s("https://rtc.volcengineapi.com/")),
+            ("accessKeyId".into(), s("AK")),
+            ("secretAccessKey".into(), s("SK")),
+            ("region".into(), s("cn-north-1")),
+            ("service".into(), s("rtc")),
+            (
+                "body".into(),
+                Input::Object(vec![
+                    ("AppId".into(), Input::Number(666675.0)),
+                    ("Sender".into(), Input::BigInt(7221856821303361536)),
+                ]),
+            ),
+        ];
+        let r = sign_request(&entries, 0.0).unwrap();
+        let text = r#"{"AppId":666675,"Sender":7221856821303361536}"#;
+        assert_eq!(r.body.as_deref(), Some(text));
+        {
+            use sha2::Digest;
+            assert_eq!(
+                r.signing.content_sha256,
+                crate::sign::hex_lower(&sha2::Sha256::digest(text.as_bytes()))
+            );
+        }
+
+        entries[6].1 = Input::Object(vec![("Sender".into(), Input::Number(2f64.powi(60)))]);
+        let e = sign_request(&entries, 0.0).unwrap_err();
+        assert!(e.message.starts_with("body.Sender: "), "{}", e.message);
+        entries[6].1 = Input::Number(1.0);
+        let e = sign_request(&entries, 0.0).unwrap_err();
+        assert!(e.message.contains("an ArrayBuffer"), "{}", e.message);
+    }
+
+    #[test]
+    fn missing_access_key_id_points_at_credentials() {
+        let e = ClientConfig::from_entries(&vec![]).unwrap_err();
+        assert!(e.message.contains("credentials: "), "{}", e.message);
+        assert!(e.message.contains("fromEnv()"), "{}", e.message);
     }
 }

@@ -123,6 +123,33 @@ impl Error {
         )
     }
 
+    /// `fetch` of `url` rejected: names the host and the runtime's error `code` (e.g.
+    /// `ECONNREFUSED`), never the query; `detail` is the runtime's message.
+    pub fn network_to(url: &str, code: Option<&str>, detail: &str) -> Self {
+        let after_scheme = url.find("://").map_or(url, |i| &url[i + 3..]);
+        let host = after_scheme
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        // Some runtimes quote the URL they fetched (Deno); its query is not for messages.
+        let detail = match url.find('?') {
+            Some(i) => detail.replace(&url[i..], ""),
+            None => detail.to_owned(),
+        };
+        let mut m = ["network error reaching ", host].concat();
+        if let Some(code) = code {
+            m.push_str(": ");
+            m.push_str(code);
+        }
+        m.push_str(" (");
+        m.push_str(&detail);
+        m.push(')');
+        if code.is_some_and(crate::policy::failed_before_sending) {
+            m.push_str("; nothing was sent: check endpoint and that the server is up");
+        }
+        Self::new(ErrorCode::NetworkError, m)
+    }
+
     /// The vendor's `ResponseMetadata.Error`.
     pub fn vendor(code: &str, code_n: Option<i64>, message: &str) -> Self {
         Self {
@@ -178,6 +205,31 @@ mod tests {
         assert!(!Error::vendor("InternalServiceTimeout", None, "x").retryable);
         assert!(!Error::vendor("SignatureDoesNotMatch", Some(100010), "x").retryable);
         assert!(!Error::timeout(10).retryable);
+    }
+
+    #[test]
+    fn network_errors_name_host_and_code_never_the_query() {
+        let e = Error::network_to(
+            "http://127.0.0.1:1/?Action=P2PSendMessage&Version=2020-12-01",
+            Some("ECONNREFUSED"),
+            "error sending request for url (http://127.0.0.1:1/?Action=P2PSendMessage&Version=2020-12-01)",
+        );
+        assert_eq!(
+            e.message,
+            "network error reaching 127.0.0.1:1: ECONNREFUSED (error sending request for url \
+             (http://127.0.0.1:1/)); nothing was sent: check endpoint and that the server is up"
+        );
+        let e = Error::network_to("https://h.example/?A=1", None, "fetch failed");
+        assert_eq!(e.message, "network error reaching h.example (fetch failed)");
+        let e = Error::network_to(
+            "https://h.example/p",
+            Some("ECONNRESET"),
+            "other side closed",
+        );
+        assert_eq!(
+            e.message,
+            "network error reaching h.example: ECONNRESET (other side closed)"
+        );
     }
 
     #[test]

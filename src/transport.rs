@@ -152,16 +152,24 @@ pub async fn send(
             cause,
         }),
         Err(Interrupted::Failed(cause)) => {
-            let detail = prop(&cause, "message")
+            let mut detail = prop(&cause, "message")
                 .as_string()
                 .unwrap_or_else(|| "fetch failed".into());
-            let mut error = Error::network(&detail);
+            // Node and Deno say only "fetch failed"; what happened is in the cause's message.
+            if let Some(inner) = prop(&prop(&cause, "cause"), "message").as_string() {
+                if !inner.is_empty() && inner != detail {
+                    detail = [&detail, ": ", &inner].concat();
+                }
+            }
             // Node/undici, Deno and Bun name refused or unresolvable connections in a `code`
             // on the error or its cause: then nothing was sent, and a retry is safe.
-            error.retryable = [&cause, &prop(&cause, "cause")]
+            let code = [&cause, &prop(&cause, "cause")]
                 .iter()
-                .filter_map(|v| prop(v, "code").as_string())
-                .any(|code| crate::policy::failed_before_sending(&code));
+                .find_map(|v| prop(v, "code").as_string().filter(|c| !c.is_empty()));
+            let mut error = Error::network_to(&req.url, code.as_deref(), &detail);
+            error.retryable = code
+                .as_deref()
+                .is_some_and(crate::policy::failed_before_sending);
             Err(Failure { error, cause })
         }
     }

@@ -164,3 +164,20 @@ fn to_js_at(v: &Value, int64_here: bool, fields: &[&str], mode: Int64Mode) -> Js
         }
     }
 }
+
+/// What a thrown value says, for a message: an error's `message`, a string itself, or its
+/// type. Cut at 300 characters (a provider may throw a whole HTTP body).
+pub fn describe_thrown(v: &JsValue) -> String {
+    let text = match v.as_string() {
+        Some(s) => s,
+        None if v.is_object() => Reflect::get(v, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| "(an object without a message)".into()),
+        None => ["(a thrown ", to_input(v).type_name(), ")"].concat(),
+    };
+    match text.char_indices().nth(300) {
+        Some((i, _)) => [&text[..i], "…"].concat(),
+        None => text,
+    }
+}

@@ -74,7 +74,11 @@ pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
         let packed = signed
             .packed()
             .ok_or_else(|| Error::invalid_argument("a signed part contains NUL"))?;
-        Ok(marshal::unpack_signed(&packed))
+        let out = marshal::unpack_signed(&packed);
+        if let Some(body) = &signed.body {
+            let _ = js_sys::Reflect::set(&out, &"body".into(), &JsValue::from_str(body));
+        }
+        Ok(out)
     };
     run().map_err(|e| reject(e.into()))
 }
