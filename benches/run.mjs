@@ -57,6 +57,7 @@ await step("coldStart", async () => (await import("./cold-start.mjs")).run({ sam
 await step("chromium", async () => (await import("./chromium.mjs")).run({ rounds: ROUNDS }));
 await step("send", async () => (await import("./send.mjs")).run({ rounds: ROUNDS }));
 await step("limiter", async () => (await import("./limiter.mjs")).run({ calls: 600 }));
+await step("relayLoad", async () => (await import("./relay-load.mjs")).run({ seconds: QUICK ? 5 : 20 }));
 await step("memory", async () => (await import("./memory.mjs")).run());
 
 results.meta.loadavgAfter = loadavg();
@@ -138,6 +139,8 @@ if (sd) {
 const lm = results.limiter;
 if (lm) out.push(`limiter (qps 100, ${lm.calls} calls at once): ${lm.ok} ok, achieved ${lm.achievedQps.toFixed(2)} QPS (slope of arrivals over time; (n−1)/span ${lm.spanQps.toFixed(2)}), max ${lm.maxIn1s} arrivals in any 1 s window at the server (${lm.maxIn1sAtClient} sent in any 1 s at the client); arrival gaps ${lm.minGapMs.toFixed(2)}–${lm.maxGapMs.toFixed(1)} ms (nominal ${lm.intervalMs} ms), ${lm.gapsUnder2ms} under 2 ms, ${lm.gapsOver20ms} over 20 ms`);
 if (lm) out.push(`      fullest window starts at arrival #${lm.worstWindow.startIndex}; gaps there (ms): ${lm.worstWindow.gapsAroundStartMs.join(", ")}; response times seen by the client: median ${f1(lm.responseMs?.median)}, p90 ${f1(lm.responseMs?.p90)}, max ${f1(lm.responseMs?.max)} ms`);
+const rl = results.relayLoad;
+if (rl) out.push(`relay under load (Miniflare; ${rl.scenario.rate} req/s = 90 % of GATE_QPS ${rl.scenario.qps} for ${rl.scenario.seconds} s; vendor answers after ${rl.scenario.vendorLatencyMs} ms): latency p50 ${f1(rl.latencyMs.p50)}, p90 ${f1(rl.latencyMs.p90)}, p99 ${f1(rl.latencyMs.p99)}, max ${f1(rl.latencyMs.max)} ms (bound ${rl.boundMs} ms); answers ${JSON.stringify(rl.outcomes)}; vendor saw ${rl.vendor.requests}, throttled ${rl.vendor.throttled}`);
 const mm = results.memory;
 const mb = (b) => (b / 1048576).toFixed(2);
 if (mm) {
@@ -186,6 +189,8 @@ if (cold["volc-im"] && cold.aws4fetch) {
 if (sd) check("send overhead ≤ 30 µs at concurrency 1", sd.c1.overhead.median <= 30, `${f1(sd.c1.overhead.median)} µs/call (runs ${f1(sd.c1.overhead.min)}…${f1(sd.c1.overhead.max)}); at 32: ${f1(sd.c32.overhead.median)} µs`);
 if (lm) check("limiter ≥ 98 QPS and never > 100 in any 1 s window", lm.achievedQps >= 98 && lm.maxIn1s <= 100 && lm.failed === 0,
   `${lm.achievedQps.toFixed(2)} QPS, max ${lm.maxIn1s} in 1 s at the server${lm.failed ? `, ${lm.failed} failed: ${lm.firstError}` : ""}`);
+if (rl) check("relay under load: every answer 200 within the bound, vendor never throttled", rl.outcomes["200"] === rl.requests && rl.latencyMs.max <= rl.boundMs && rl.vendor.throttled === 0,
+  `max ${f1(rl.latencyMs.max)} ms ≤ ${rl.boundMs} ms; ${JSON.stringify(rl.outcomes)}; throttled ${rl.vendor.throttled}`);
 if (mm) {
   const worst = Math.max(...Object.values(mm.ratios));
   check("memory ratios ≤ 1.5×", worst <= 1.5, Object.entries(mm.ratios).map(([k, v]) => `${k} ${v.toFixed(2)}×`).join(", "));

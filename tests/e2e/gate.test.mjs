@@ -2,7 +2,7 @@
 // `qps` grants, whatever the arrival pattern.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { reserve } from "../../worker/src/gate.js";
+import { QpsGate, reserve } from "../../worker/src/gate.js";
 
 function maxInAnyWindow(times, windowMs) {
   let best = 0;
@@ -41,4 +41,27 @@ test("reject mode grants exactly qps of a burst", () => {
   const outcomes = Array.from({ length: 8 }, () => reserve(grants, 1000, { qps: 5, windowMs: 1100, maxWaitMs: 0 }));
   assert.equal(outcomes.filter((o) => o.waitMs === 0).length, 5);
   assert.equal(outcomes.filter((o) => o.retryAfterMs === 1100).length, 3);
+});
+
+test("unusable limits are refused, never granted (finding 10)", async () => {
+  const good = { qps: 5, windowMs: 1100, maxWaitMs: 2000 };
+  const bad = [
+    { qps: 0 }, { qps: -1 }, { qps: NaN }, { qps: "abc" }, { qps: "5" }, { qps: 1.5 }, { qps: Infinity }, { qps: undefined },
+    { windowMs: NaN }, { windowMs: 0 }, { windowMs: -1100 }, { windowMs: null },
+    { maxWaitMs: -1 }, { maxWaitMs: NaN }, { maxWaitMs: "2000" },
+  ];
+  for (const change of bad) {
+    const limits = { ...good, ...change };
+    const grants = [];
+    assert.throws(() => reserve(grants, 1000, limits), RangeError, JSON.stringify(change));
+    assert.deepEqual(grants, [], "nothing was reserved");
+    // The Durable Object answers 400 naming the field, not a grant.
+    const res = await new QpsGate({}).fetch(new Request("https://gate/reserve", { method: "POST", body: JSON.stringify(limits) }));
+    assert.equal(res.status, 400);
+    const [field] = Object.keys(change);
+    assert.match((await res.json()).error, new RegExp(`^${field} `));
+  }
+  const notJson = await new QpsGate({}).fetch(new Request("https://gate/reserve", { method: "POST", body: "{" }));
+  assert.equal(notJson.status, 400);
+  assert.deepEqual(reserve([], 1000, good), { waitMs: 0 });
 });

@@ -22,8 +22,11 @@ export function bundleRelay(dir = process.env.RELAY_WORKER_DIR ?? join(root, "wo
   return { outdir, remove: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
-/** The bundled relay in Miniflare, configured for `simUrl`; `vars` override or add bindings. */
-export function relayWorker(outdir, simUrl, vars = {}) {
+/**
+ * The bundled relay in Miniflare, configured for `simUrl`; `vars` override or add bindings
+ * (undefined removes one). `quiet` drops the Worker's per-request log lines (a load run).
+ */
+export function relayWorker(outdir, simUrl, vars = {}, { quiet = false } = {}) {
   const bindings = {
     VOLC_ACCESS_KEY_ID: "AKLTsimulator",
     VOLC_SECRET_ACCESS_KEY: SECRET,
@@ -48,6 +51,12 @@ export function relayWorker(outdir, simUrl, vars = {}) {
     cf: false,
     durableObjects: { GATE: "QpsGate" },
     bindings,
+    ...(quiet && {
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.resume();
+        stderr.pipe(process.stderr);
+      },
+    }),
   });
 }
 
@@ -83,6 +92,16 @@ export function maxInWindow(times, span = 1000) {
   }
   return best;
 }
+
+/** The sustained-load scenario of tests/e2e/relay-load.test.mjs and benches/relay-load.mjs. */
+export const LOAD_SCENARIO = {
+  qps: 100, // GATE_QPS, and the simulator's limit for the app
+  rate: 90, // requests per second sent to the relay: 90 % of GATE_QPS
+  seconds: 20,
+  vendorLatencyMs: 200,
+  // A short GATE_MAX_WAIT_MS, so that 20 s are enough to tell a queue that grows from the bound.
+  maxWaitMs: 500,
+};
 
 /**
  * Sustained load through the relay: `rate` requests per second for `seconds`, each answered by
