@@ -30,6 +30,7 @@ step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm)" cargo clippy -p volc-im --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "clippy (wasm, signer only)" cargo clippy -p volc-im --target wasm32-unknown-unknown --no-default-features -- -D warnings
 step "rust (native: signer, vectors, api, simulator)" cargo test --workspace
+step "signer differential fuzz (10,000 random requests vs the official Python SignerV4)" bash tests/fuzz/run.sh
 step "official SDKs as clients of the simulator (Python volcengine, Node @volcengine/openapi)" bash tests/conformance/run.sh
 step "rust (wasm: Node, Chromium window, dedicated worker)" cargo test -p volc-im --target wasm32-unknown-unknown
 step "package build" bash scripts/build-pkg.sh

@@ -223,4 +223,21 @@ mod tests {
         assert!(check_header_value("X", "ok value").is_ok());
         assert_eq!(trim_value("  v \t"), "v");
     }
+
+    /// Non-ASCII keys sort by UTF-8 bytes, i.e. by code point, as the Python and Go signers
+    /// sort (Python compares code points, Go compares UTF-8 bytes). The Node SDK compares UTF-16
+    /// units and would put U+1F600 before U+FF21; the differential fuzz against Python covers
+    /// such keys (tests/fuzz/).
+    #[test]
+    fn non_ascii_keys_sort_by_code_point() {
+        assert_eq!(
+            canonical_query(&[
+                ("\u{1F600}", "1"),
+                ("\u{FF21}", "2"),
+                ("\u{E000}", "3"),
+                ("z", "4")
+            ]),
+            "z=4&%EE%80%80=3&%EF%BC%A1=2&%F0%9F%98%80=1"
+        );
+    }
 }
