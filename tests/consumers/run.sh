@@ -14,8 +14,11 @@ declare -A script=(
   [vite]=vite-app/test.mjs
   [ts]=ts/test.mjs
   [lint]=lint/test.mjs
+  [esbuild]=esbuild/test.mjs
+  [webpack]=webpack/test.mjs
+  [rollup]=rollup/test.mjs
 )
-order=(workerd vite ts lint)
+order=(workerd vite ts lint esbuild webpack rollup)
 (($#)) && order=("$@")
 
 if [[ ! -f pkg/package.json ]]; then
