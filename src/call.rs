@@ -342,12 +342,18 @@ impl Session {
             {
                 return Err(failure);
             }
-            let Some(delay) = self.config.retry.backoff_ms(
-                retries_used + 1,
-                js_sys::Math::random(),
+            let asked = policy::retry_after(
                 retry_after.as_deref(),
-            ) else {
-                return Err(failure); // the server asked for a longer pause than we wait
+                date.as_deref(),
+                now_ms() + self.clock_offset_ms.get(),
+            );
+            let Some(delay) =
+                self.config
+                    .retry
+                    .backoff_ms(retries_used + 1, js_sys::Math::random(), asked)
+            else {
+                // Longer than we wait, or unreadable: the caller decides, not a guess.
+                return Err(failure);
             };
             if deadline_at.is_some_and(|d| now_ms() + delay >= d) {
                 return Err(failure);

@@ -38,17 +38,61 @@ impl RetryPolicy {
     }
 
     /// Full-jitter exponential backoff before retry number `retry` (1-based); `random` is in
-    /// [0, 1). A server's `Retry-After` (seconds) is a floor. `None`: the server asks for
-    /// more than [`MAX_RETRY_AFTER_S`], so do not retry (a caller should not hang that long).
-    pub fn backoff_ms(&self, retry: u32, random: f64, retry_after: Option<&str>) -> Option<f64> {
+    /// [0, 1). A server's `Retry-After` is a floor. `None`: do not retry — the server asks for
+    /// more than [`MAX_RETRY_AFTER_S`] (a caller should not hang that long), or its
+    /// `Retry-After` cannot be read (negative, fractional, an obsolete date form), so the
+    /// caller decides rather than a guess.
+    pub fn backoff_ms(&self, retry: u32, random: f64, retry_after: RetryAfter) -> Option<f64> {
         let ceiling =
             (self.base_ms * 2f64.powi(retry.saturating_sub(1).min(30) as i32)).min(self.cap_ms);
         let jitter = random.clamp(0.0, 1.0) * ceiling;
-        match retry_after.and_then(parse_retry_after_seconds) {
-            Some(s) if s > MAX_RETRY_AFTER_S => None,
-            Some(s) => Some(jitter.max(s * 1000.0)),
-            None => Some(jitter),
+        match retry_after {
+            RetryAfter::Absent => Some(jitter),
+            RetryAfter::WaitMs(ms) => Some(jitter.max(ms)),
+            RetryAfter::TooLong | RetryAfter::Unreadable => None,
         }
+    }
+}
+
+/// What a response's `Retry-After` asks for (RFC 9110 §10.2.3), judged once by [`retry_after`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RetryAfter {
+    /// No header.
+    Absent,
+    /// Wait at least this long (0 = now), within [`MAX_RETRY_AFTER_S`].
+    WaitMs(f64),
+    /// Longer than [`MAX_RETRY_AFTER_S`]: returned to the caller.
+    TooLong,
+    /// Present but neither delta-seconds nor an IMF-fixdate: returned to the caller.
+    Unreadable,
+}
+
+/// Judges a `Retry-After` value: delta-seconds of any size, or an IMF-fixdate compared with the
+/// response's `Date` header when it has a readable one, else with `now_ms` (the skew-corrected
+/// clock). A date in the past means now.
+pub fn retry_after(value: Option<&str>, date_header: Option<&str>, now_ms: f64) -> RetryAfter {
+    let Some(v) = value.map(str::trim) else {
+        return RetryAfter::Absent;
+    };
+    let limit_ms = MAX_RETRY_AFTER_S * 1000.0;
+    let wait_ms = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits only, any length: a value too long for u32 is certainly over the limit.
+        // (Parsed as an integer: `str::parse::<f64>` would bring Rust's float parser and its
+        // tables into the `.wasm`, ~14 KB gzip, measured.)
+        v.parse::<u32>()
+            .map_or(f64::INFINITY, |s| f64::from(s) * 1000.0)
+    } else if let Some(at) = parse_http_date(v) {
+        let reference = date_header
+            .and_then(parse_http_date)
+            .map_or(now_ms, |d| d.unix_seconds() as f64 * 1000.0);
+        (at.unix_seconds() as f64 * 1000.0 - reference).max(0.0)
+    } else {
+        return RetryAfter::Unreadable;
+    };
+    if wait_ms > limit_ms {
+        RetryAfter::TooLong
+    } else {
+        RetryAfter::WaitMs(wait_ms)
     }
 }
 
@@ -76,16 +120,6 @@ pub fn failed_before_sending(code: &str) -> bool {
             | "EAI_AGAIN"
             | "UND_ERR_CONNECT_TIMEOUT"
     )
-}
-
-/// `Retry-After` as delta-seconds (the HTTP-date form is not used by the vendor).
-pub fn parse_retry_after_seconds(v: &str) -> Option<f64> {
-    // Parsed as an integer: `str::parse::<f64>` would bring Rust's float parser and its
-    // tables into the `.wasm` (~14 KB gzip, measured).
-    let v = v.trim();
-    (!v.is_empty() && v.len() <= 6 && v.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| v.parse::<u32>().ok().map(f64::from))
-        .flatten()
 }
 
 /// The client-side QPS limiter: no more than `limit` requests leave in any window of
@@ -287,17 +321,82 @@ mod tests {
     #[test]
     fn backoff_is_full_jitter_exponential_capped_with_retry_after_floor() {
         let p = RetryPolicy::default();
-        assert_eq!(p.backoff_ms(1, 0.5, None), Some(50.0));
-        assert_eq!(p.backoff_ms(2, 0.5, None), Some(100.0));
-        assert_eq!(p.backoff_ms(3, 1.0, None), Some(400.0));
-        assert_eq!(p.backoff_ms(20, 1.0, None), Some(2000.0));
-        assert_eq!(p.backoff_ms(1, 0.0, None), Some(0.0));
-        assert_eq!(p.backoff_ms(1, 0.1, Some("2")), Some(2000.0));
-        assert_eq!(p.backoff_ms(1, 0.1, Some("soon")), Some(10.0));
+        let none = RetryAfter::Absent;
+        assert_eq!(p.backoff_ms(1, 0.5, none), Some(50.0));
+        assert_eq!(p.backoff_ms(2, 0.5, none), Some(100.0));
+        assert_eq!(p.backoff_ms(3, 1.0, none), Some(400.0));
+        assert_eq!(p.backoff_ms(20, 1.0, none), Some(2000.0));
+        assert_eq!(p.backoff_ms(1, 0.0, none), Some(0.0));
         assert_eq!(
-            p.backoff_ms(1, 0.1, Some("3600")),
+            p.backoff_ms(1, 0.1, RetryAfter::WaitMs(2000.0)),
+            Some(2000.0)
+        );
+        assert_eq!(p.backoff_ms(1, 0.1, RetryAfter::WaitMs(0.0)), Some(10.0));
+        assert_eq!(
+            p.backoff_ms(1, 0.1, RetryAfter::TooLong),
             None,
             "not an hour's silent wait"
+        );
+        assert_eq!(
+            p.backoff_ms(1, 0.1, RetryAfter::Unreadable),
+            None,
+            "no guess on jitter"
+        );
+    }
+
+    /// One rule for every form (hardening finding 4: `1000000`, an HTTP-date an hour ahead,
+    /// `-1` and `1.5` were retried on jitter within 300 ms; `3600` was returned).
+    #[test]
+    fn retry_after_every_form() {
+        let now = 1_717_756_424_000.0; // Fri, 07 Jun 2024 10:33:44 GMT
+        let ra = |v: &str| retry_after(Some(v), None, now);
+        assert_eq!(retry_after(None, None, now), RetryAfter::Absent);
+        assert_eq!(ra("0"), RetryAfter::WaitMs(0.0), "0 stays retryable");
+        assert_eq!(ra(" 2 "), RetryAfter::WaitMs(2000.0));
+        assert_eq!(ra("60"), RetryAfter::WaitMs(60_000.0));
+        assert_eq!(ra("61"), RetryAfter::TooLong);
+        assert_eq!(ra("3600"), RetryAfter::TooLong);
+        assert_eq!(ra("1000000"), RetryAfter::TooLong);
+        assert_eq!(ra("99999999999999999999999"), RetryAfter::TooLong);
+        for bad in [
+            "-1",
+            "1.5",
+            "",
+            "soon",
+            "+5",
+            "0x10",
+            "1e3",
+            "Friday, 07-Jun-24 10:33:54 GMT", // RFC 850: obsolete
+            "Fri Jun  7 10:33:54 2024",       // asctime: obsolete
+            "Fri, 07 Jun 2024 10:33:54 UTC",
+        ] {
+            assert_eq!(ra(bad), RetryAfter::Unreadable, "{bad:?}");
+        }
+        // IMF-fixdate against the clock…
+        assert_eq!(
+            ra("Fri, 07 Jun 2024 10:33:54 GMT"),
+            RetryAfter::WaitMs(10_000.0)
+        );
+        assert_eq!(
+            ra("Fri, 07 Jun 2024 11:33:44 GMT"),
+            RetryAfter::TooLong,
+            "an hour ahead"
+        );
+        assert_eq!(
+            ra("Fri, 07 Jun 2024 10:00:00 GMT"),
+            RetryAfter::WaitMs(0.0),
+            "past = now"
+        );
+        // …or against the response's own Date, whatever the local clock says.
+        let date = Some("Fri, 07 Jun 2024 10:33:44 GMT");
+        let skewed = now - 3_600_000.0;
+        assert_eq!(
+            retry_after(Some("Fri, 07 Jun 2024 10:33:47 GMT"), date, skewed),
+            RetryAfter::WaitMs(3000.0)
+        );
+        assert_eq!(
+            retry_after(Some("Fri, 07 Jun 2024 10:33:47 GMT"), Some("garbage"), now),
+            RetryAfter::WaitMs(3000.0)
         );
     }
 
