@@ -224,18 +224,43 @@ export declare class ImClient<M extends Int64Mode = "string"> {
   /** Sends a pass-through message to the online members of a conversation. The body may also
    * be JSON text (parsed int64-exact). Ids come back as strings (or BigInts with `int64: "bigint"`). */
   p2pSendMessage(body: P2PSendMessageRequest | string, options?: P2PCallOptions): Promise<P2PSendMessageResponse<Int64Of<M>>>;
-  /** Any IM action, e.g. `call("GetConversationMarks", body)`. */
-  call(action: string, body: { [key: string]: JsonInput } | string, options?: CallOptions): Promise<{ ResponseMetadata: ResponseMetadata; Result: JsonValue }>;
+  /** Any IM action, e.g. `call<MarksResult>("GetConversationMarks", body)`. `T` describes
+   * `Result` as you expect it; it is not checked at run time. */
+  call<T = JsonValue>(action: string, body: { [key: string]: JsonInput } | string, options?: CallOptions): Promise<{ ResponseMetadata: ResponseMetadata; Result: T }>;
   /** Who the client is (access key id, region, endpoint); never the secret. */
   toString(): string;
   toJSON(): { accessKeyId?: string; region?: string; endpoint?: string };
+  /** Releases the client's WebAssembly memory now instead of when it is garbage-collected.
+   * The client cannot be used afterwards. */
+  free(): void;
+  /** `free()`, for `using client = new ImClient(...)`. Present where the runtime defines
+   * `Symbol.dispose` (Node 18.18+ and 20.4+, Deno, Bun; browsers as they add it). */
+  [Symbol.dispose](): void;
 }
+
+declare global {
+  interface SymbolConstructor {
+    /** Declared here for `ImClient[Symbol.dispose]` when the TypeScript lib lacks `esnext.disposable`
+     * (as `@types/node` does); the same symbol as `lib.esnext.disposable`'s. */
+    readonly dispose: unique symbol;
+  }
+}
+
+/** Credentials from the environment, under the official Volcengine SDKs' names:
+ * `VOLC_ACCESSKEY` (accessKeyId), `VOLC_SECRETKEY` (secretAccessKey) and, for temporary STS
+ * keys, `VOLC_SESSION_TOKEN` (sessionToken). Read once, now; use as
+ * `new ImClient({ credentials: fromEnv() })`. A missing or empty variable throws an
+ * `InvalidArgument` `VolcError` naming it. Node, Deno (`--allow-env`) and Bun only: the
+ * browser and Workers entries do not export it. */
+export declare function fromEnv(): () => ProvidedCredentials;
 
 export interface SignRequestOptions {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  body?: string | Uint8Array | ArrayBuffer;
+  /** The exact bytes to sign; or a JSON object/array, written here as JSON (BigInts as exact
+   * integers, like `call()`) and returned as `SignedRequest.body`. */
+  body?: string | Uint8Array | ArrayBuffer | { [key: string]: JsonInput } | JsonInput[];
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -254,6 +279,8 @@ export interface SignedRequest {
   canonicalRequest: string;
   stringToSign: string;
   signature: string;
+  /** The JSON text that was signed, when `body` was an object or array: send exactly this. */
+  body?: string;
 }
 
 /** Signs a request (Volcengine HMAC-SHA256) without sending it. */
