@@ -30,7 +30,7 @@ function badSource(source) {
 /**
  * One loader per .wasm file.
  *   init / initSync — the glue's (initSync is used only by loadNow, at import in Node);
- *   file — "volc_im_bg.wasm"; defaultUrl() — `new URL("./file", import.meta.url)`, written in
+ *   file — "volc_im_bg.wasm"; defaultUrl() — the new-URL-of-import.meta.url expression, written in
  *   the entry so bundlers see the pattern; readFile(url) — Node's readFileSync, for file: URLs.
  */
 export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
