@@ -48,6 +48,9 @@ pub enum Input {
     BigInt(i64),
     /// A JSON integer literal beyond 2^53 that fits int64: exact.
     ExactInt(i64),
+    /// A JSON number literal written with a fraction or an exponent (`1.5`, `1e4`,
+    /// `666675.0`): never accepted where an integer belongs, whatever its value.
+    JsonFloat(f64),
     /// A `BigInt` or JSON integer outside int64, as decimal text.
     OutOfRange(String),
     /// A string.
@@ -77,7 +80,7 @@ impl Input {
             Self::Object(_) => "object",
             Self::Number(_) => "number",
             Self::BigInt(_) | Self::OutOfRange(_) => "bigint",
-            Self::ExactInt(_) => "number",
+            Self::ExactInt(_) | Self::JsonFloat(_) => "number",
             Self::Str(_) => "string",
             Self::Bool(_) => "boolean",
             Self::List(_) => "array",
@@ -90,39 +93,82 @@ impl Input {
         matches!(self, Self::Absent | Self::Null)
     }
 
-    /// From a parsed JSON value (the JSON-text path).
-    pub fn from_json(v: &Value) -> Self {
-        match v {
-            Value::Null => Self::Null,
-            Value::Bool(b) => Self::Bool(*b),
-            Value::String(s) => Self::Str(s.clone()),
-            Value::Array(items) => Self::List(items.iter().map(Self::from_json).collect()),
-            Value::Object(map) => Self::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), Self::from_json(v)))
-                    .collect(),
-            ),
-            Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    if (i as f64).abs() <= MAX_SAFE_INTEGER {
-                        Self::Number(i as f64)
-                    } else {
-                        Self::ExactInt(i)
-                    }
-                } else if let Some(u) = n.as_u64() {
-                    Self::OutOfRange(u.to_string())
-                } else {
-                    // Beyond u64 serde_json only has a float (keeping the literal would cost
-                    // ~16 KB of .wasm): an integral one is out of int64 range either way.
-                    let f = n.as_f64().unwrap_or(f64::NAN);
-                    if f.fract() == 0.0 && f.abs() >= 9_223_372_036_854_775_808.0 {
-                        Self::OutOfRange(show_number(f))
-                    } else {
-                        Self::Number(f)
-                    }
-                }
-            }
+    /// An integer literal of JSON text, by how exactly a JS `number` would hold it.
+    fn json_int(i: i64) -> Self {
+        if (i as f64).abs() <= MAX_SAFE_INTEGER {
+            Self::Number(i as f64)
+        } else {
+            Self::ExactInt(i)
         }
+    }
+}
+
+/// JSON text read straight into [`Input`] (no `serde_json::Value` in between, which cannot
+/// tell `10000` from `1e4` and keeps only the last of two equal keys): integer literals stay
+/// integers, other literals become [`Input::JsonFloat`], and a repeated key is an error.
+impl<'de> serde::Deserialize<'de> for Input {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Input;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_unit<E>(self) -> Result<Input, E> {
+        Ok(Input::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Input, E> {
+        Ok(Input::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Input, E> {
+        Ok(Input::json_int(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Input, E> {
+        Ok(i64::try_from(u).map_or_else(|_| Input::OutOfRange(u.to_string()), Input::json_int))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Input, E> {
+        // serde_json calls this for literals with a fraction or exponent, and for integer
+        // literals beyond u64 (keeping their digits would cost ~16 KB of .wasm): an integral
+        // one that large is out of int64 range either way.
+        Ok(
+            if f.fract() == 0.0 && f.abs() >= 9_223_372_036_854_775_808.0 {
+                Input::OutOfRange(show_number(f))
+            } else {
+                Input::JsonFloat(f)
+            },
+        )
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Input, E> {
+        Ok(Input::Str(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Input, E> {
+        Ok(Input::Str(s))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Input::List(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Input, A::Error> {
+        let mut entries: Entries = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(serde::de::Error::custom(
+                    ["duplicate key ", &crate::error::quote(&key)].concat(),
+                ));
+            }
+            let value = map.next_value()?;
+            entries.push((key, value));
+        }
+        Ok(Input::Object(entries))
     }
 }
 
@@ -156,24 +202,20 @@ pub fn reject_unknown(entries: &Entries, what: &str, known: &[&str]) -> Result<(
 
 /// The entries of a JSON object; `Err` names what the text held instead.
 pub fn entries_from_json_text(text: &[u8]) -> Result<Entries, String> {
-    let value: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
-    match value {
-        Value::Object(map) => Ok(map
-            .iter()
-            .map(|(k, v)| (k.clone(), Input::from_json(v)))
-            .collect()),
+    match serde_json::from_slice::<Input>(text).map_err(|e| e.to_string())? {
+        Input::Object(entries) => Ok(entries),
         other => Err(["a JSON object is required, got ", json_type(&other)].concat()),
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
+fn json_type(v: &Input) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Input::Null => "null",
+        Input::Bool(_) => "a boolean",
+        Input::Str(_) => "a string",
+        Input::List(_) => "an array",
+        Input::Object(_) => "an object",
+        _ => "a number",
     }
 }
 
@@ -190,14 +232,14 @@ mod tests {
         assert_eq!(e[0].1, Input::Number(5.0));
         assert_eq!(e[1].1, Input::ExactInt(7_221_856_821_303_361_536));
         assert_eq!(e[2].1, Input::OutOfRange("18446744073709551615".into()));
-        assert_eq!(e[3].1, Input::Number(1.5));
+        assert_eq!(e[3].1, Input::JsonFloat(1.5));
         let big = entries_from_json_text(
             br#"{"a":99999999999999999999,"b":-9223372036854775809,"c":1e3}"#,
         )
         .unwrap();
         assert_eq!(big[0].1, Input::OutOfRange("100000000000000000000".into()));
         assert_eq!(big[1].1, Input::OutOfRange("-9223372036854776000".into()));
-        assert_eq!(big[2].1, Input::Number(1000.0));
+        assert_eq!(big[2].1, Input::JsonFloat(1000.0));
         assert_eq!(e[4].1, Input::Str("7".into()));
         assert_eq!(e[5].1, Input::Null);
     }
@@ -212,6 +254,23 @@ mod tests {
         assert_eq!(show_number(1e20), "100000000000000000000");
         assert_eq!(show_number(f64::NAN), "NaN");
         assert_eq!(show_number(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    /// Hardening finding 6: the last of two equal keys used to win, and `1e4` / `666675.0`
+    /// were taken as integers.
+    #[test]
+    fn duplicate_keys_and_non_integer_literals_are_refused() {
+        let e = entries_from_json_text(br#"{"AppId":1,"Sender":2,"AppId":3}"#).unwrap_err();
+        assert!(e.contains("duplicate key \"AppId\""), "{e}");
+        assert!(entries_from_json_text(br#"{"a":{"b":1,"b":2}}"#).is_err());
+        let e = entries_from_json_text(br#"{"a":1e4,"b":666675.0,"c":-0.0}"#).unwrap();
+        assert_eq!(e[0].1, Input::JsonFloat(10000.0));
+        assert_eq!(e[1].1, Input::JsonFloat(666675.0));
+        for v in [&e[0].1, &e[1].1, &e[2].1] {
+            let m = crate::api::int64::int32("AppId", v).unwrap_err().message;
+            assert!(m.contains("fraction or an exponent"), "{m}");
+            assert!(crate::api::int64::int64("Sender", v).is_err());
+        }
     }
 
     #[test]
@@ -244,7 +303,9 @@ pub fn to_json_value(v: &Input, path: &str) -> Result<Value, crate::Error> {
             .concat()))
         }
         Input::Number(n) if n.fract() == 0.0 => Value::from(*n as i64),
-        Input::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+        Input::Number(n) | Input::JsonFloat(n) => {
+            serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number)
+        }
         Input::List(items) => Value::Array(
             items
                 .iter()

@@ -52,6 +52,10 @@ pub fn int64(field: &str, v: &Input) -> Result<i64, Error> {
             field,
             &[text, " is outside the int64 range [-9223372036854775808, 9223372036854775807]"].concat(),
         )),
+        Input::JsonFloat(n) => Err(err(
+            field,
+            &[&show_number(*n), " is written with a fraction or an exponent; write the integer's digits"].concat(),
+        )),
         Input::Absent | Input::Null => Err(err(field, "is required (a BigInt, a decimal string or a safe integer)")),
         other => Err(err(
             field,
@@ -77,6 +81,14 @@ pub fn int32(field: &str, v: &Input) -> Result<i32, Error> {
         Input::ExactInt(i) => Err(err(
             field,
             &[&i.to_string(), " is outside the int32 range"].concat(),
+        )),
+        Input::JsonFloat(n) => Err(err(
+            field,
+            &[
+                &show_number(*n),
+                " is written with a fraction or an exponent; write the integer's digits",
+            ]
+            .concat(),
         )),
         Input::Absent | Input::Null => Err(err(field, "is required (an integer number)")),
         other => Err(err(
