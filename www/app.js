@@ -295,9 +295,15 @@ function relayEndpoint() {
   return url;
 }
 
-async function sendViaRelay(body, token) {
+/** Both relay inputs checked; the send URL. */
+function relayInputs(token) {
   const url = relayEndpoint();
   if (!token) throw inputError("MissingRelayToken", "#relay-token", "Enter the relay token the Worker was configured with (RELAY_TOKENS).");
+  return url;
+}
+
+async function sendViaRelay(body, token) {
+  const url = relayInputs(token);
   let res;
   try {
     res = await fetch(url, {
@@ -467,7 +473,7 @@ $("#burst").addEventListener("click", () =>
   run(async () => {
     const body = readBody({ Content: "burst" });
     const viaRelay = mode() === "relay";
-    if (viaRelay) relayEndpoint(); // a bad URL fails once, not 150 times
+    if (viaRelay) relayInputs($("#relay-token").value); // a bad input fails once, not 150 times
     queuedByLimiter = 0;
     const started = performance.now();
     const outcomes = await Promise.allSettled(Array.from({ length: 150 }, () => send(body)));

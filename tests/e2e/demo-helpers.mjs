@@ -77,3 +77,26 @@ export const focused = (page) => page.evaluate(() => {
   const a = document.activeElement;
   return `${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ""} ${a.textContent.trim()}`.trim();
 });
+
+/** Contrast of an element's `property` colour (e.g. outlineColor, borderTopColor) against the
+ * first opaque background behind it: WCAG 1.4.11 asks ≥ 3:1 for focus rings and field borders. */
+export const nonTextContrast = (locator, property) => locator.evaluate((node, prop) => {
+  const rgba = (s) => {
+    const [r, g, b, a = 1] = s.match(/[\d.]+/g).map(Number);
+    return { r, g, b, a };
+  };
+  const lum = ({ r, g, b }) => {
+    const f = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let bg = { r: 255, g: 255, b: 255 };
+  for (let n = node.parentElement; n; n = n.parentElement) {
+    const c = rgba(getComputedStyle(n).backgroundColor);
+    if (c.a === 1) {
+      bg = c;
+      break;
+    }
+  }
+  const [hi, lo] = [lum(rgba(getComputedStyle(node)[prop])), lum(bg)].sort((x, y) => y - x);
+  return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
+}, property);

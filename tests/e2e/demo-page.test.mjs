@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { after, afterEach, before, test } from "node:test";
 import { chromium } from "playwright-core";
 import { chromiumArgs, root } from "./helpers.mjs";
-import { assertAccessible, closePages, deviceBadge, focused, fullyInViewport, openPage, startDemo } from "./demo-helpers.mjs";
+import { assertAccessible, closePages, deviceBadge, focused, fullyInViewport, nonTextContrast, openPage, startDemo } from "./demo-helpers.mjs";
 
 let demo, browser;
 
@@ -31,6 +31,11 @@ test("one click on Send: online devices receive it, the table agrees, ids stay e
   const page = await openPage(browser, demo.url);
   await page.locator("#sim-health", { hasText: /^\s*Simulator running at http:\/\/127\.0\.0\.1:\d+ · 3 users online over 3 device connections/ }).waitFor();
   await assertAccessible(page, "on load");
+  // What axe does not check: field borders against their background (WCAG 1.4.11, ≥ 3:1).
+  for (const field of await page.locator("input:not([type=radio]):visible, textarea").all()) {
+    const ratio = await nonTextContrast(field, "borderTopColor");
+    assert.ok(ratio >= 3, `${await field.evaluate((n) => n.name || n.id)} border contrast ${ratio}:1`);
+  }
   assert.equal(await page.getByRole("button", { name: "Send", exact: true }).count(), 1);
   await page.getByRole("button", { name: "Send", exact: true }).click();
   const rows = page.locator("#outcome tbody tr");
@@ -79,15 +84,17 @@ test("keyboard only: Tab reaches Send, Enter sends twice in a row, focus stays w
   const stops = [];
   for (let i = 0; i < 15 && !(await focused(page)).startsWith("button#send"); i++) {
     await page.keyboard.press("Tab");
-    stops.push(await page.evaluate(() => {
+    const stop = await page.evaluate(() => {
       const a = document.activeElement;
       const s = getComputedStyle(a);
       return { name: a.name || a.id || a.textContent.trim(), ring: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2 };
-    }));
+    });
+    stop.contrast = await nonTextContrast(page.locator(":focus"), "outlineColor");
+    stops.push(stop);
   }
   assert.deepEqual(stops.map((s) => s.name),
     ["AppId", "Sender", "MsgType", "ConversationShortId", "ReceiverUserId", "IgnoreUserIds", "Content", "send"]);
-  assert.ok(stops.every((s) => s.ring), `focus ring on every stop: ${JSON.stringify(stops)}`);
+  assert.ok(stops.every((s) => s.ring && s.contrast >= 3), `a focus ring of ≥ 3:1 on every stop: ${JSON.stringify(stops)}`);
 
   await page.keyboard.press("Enter");
   await page.locator("#outcome tbody tr").first().waitFor();

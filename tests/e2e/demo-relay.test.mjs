@@ -81,6 +81,11 @@ test("relay mode: inputs checked before sending, a wrong relay token instead of 
   await url.fill(relayUrl);
   await send.click();
   await fieldError("MissingRelayToken", "#relay-token", /^Enter the relay token/);
+  // A burst is checked once up front, not 150 times.
+  await page.locator("#outcome").evaluate((n) => n.replaceChildren());
+  await page.getByRole("button", { name: "Burst: 150 sends" }).click();
+  await fieldError("MissingRelayToken", "#relay-token", /^Enter the relay token/);
+  assert.equal(await page.locator("#outcome .summary").count(), 0);
   assert.deepEqual(outbound, [], "nothing was sent while an input was missing or malformed");
 
   // A wrong relay token: the Worker refuses it.
