@@ -18,7 +18,7 @@ const USAGE = `Usage:
 
 Credentials come from VOLC_ACCESSKEY, VOLC_SECRETKEY and (optional) VOLC_SESSION_TOKEN.
 Exit status: 0 done, 1 the call failed, 2 bad command line or environment.
-Manual: docs/cli.md in the volc-im sources.`;
+Manual: docs/cli.md in this package.`;
 
 const bad = (message) => makeVolcError("InvalidArgument", message, { retryable: false, attempts: 0 });
 

@@ -51,11 +51,11 @@ build_variant() {
 build_variant volc_im release
 build_variant volc_im_sign release-sign --no-default-features
 cp -r pkg-template/. "$out/"
-# Shipped beside the code: the licence, the changes, and the bundler recipes that WasmLoadFailed
-# messages point at.
+# Shipped beside the code: the licence, the changes, the bundler recipes that WasmLoadFailed
+# messages point at, and the manual `volc-im --help` points at.
 mkdir -p "$out/docs"
 cp LICENSE CHANGELOG.md "$out/"
-cp docs/bundlers.md "$out/docs/"
+cp docs/bundlers.md docs/cli.md "$out/docs/"
 # The package's README: the repository README's user sections (one source for both).
 {
   sed -n '1,/^## /p' README.md | sed '$d'

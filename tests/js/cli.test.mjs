@@ -274,10 +274,13 @@ describe("volc-im itself", () => {
     assertFailure(await cli(["publish"]), 2, 'volc-im: InvalidArgument: unknown command "publish" (send, sign)');
   });
 
-  test("the package declares the bin, ships both files, and the script is executable", () => {
+  test("the package declares the bin, ships the script, fromEnv and the manual; the script is executable", () => {
     const pkg = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8"));
     assert.deepEqual(pkg.bin, { "volc-im": "./cli.mjs" });
-    for (const f of ["cli.mjs", "from-env.mjs"]) assert.ok(pkg.files.includes(f), `${f} in files`);
+    for (const f of ["cli.mjs", "from-env.mjs", "docs/cli.md"]) {
+      assert.ok(pkg.files.includes(f), `${f} in files`);
+      assert.ok(statSync(join(PKG, f)).size > 0, `${f} in pkg/`);
+    }
     assert.ok(readFileSync(CLI, "utf8").startsWith("#!/usr/bin/env node\n"));
     assert.ok(statSync(CLI).mode & 0o111, "cli.mjs is executable");
   });
