@@ -89,7 +89,11 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
     if (isResponse(source)) {
       what = source.url || what || "the Response given to initWasm";
       if (!source.ok) {
-        throw loadFailed(file, `${what} answered HTTP ${source.status}${source.statusText ? " " + source.statusText : ""}`,
+        // Vite's dev server answers 403 for a linked package outside the project (npm install ./dir).
+        const refused = source.status === 403
+          ? " (a dev server refusing a file outside the folders it serves? For Vite and a linked install, add the package's real folder to server.fs.allow, or install a copy)"
+          : "";
+        throw loadFailed(file, `${what} answered HTTP ${source.status}${source.statusText ? " " + source.statusText : ""}${refused}`,
           `Serve ${file} at that URL (copy it from node_modules/volc-im/ beside your bundle), or call initWasm(urlOrBytes) before the first call`);
       }
     }

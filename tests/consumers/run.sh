@@ -12,13 +12,14 @@ cd "$root"
 declare -A script=(
   [workerd]=workerd/test.mjs
   [vite]=vite-app/test.mjs
+  [vite-link]="vite-app/test.mjs --link"
   [ts]=ts/test.mjs
   [lint]=lint/test.mjs
   [esbuild]=esbuild/test.mjs
   [webpack]=webpack/test.mjs
   [rollup]=rollup/test.mjs
 )
-order=(workerd vite ts lint esbuild webpack rollup)
+order=(workerd vite vite-link ts lint esbuild webpack rollup)
 (($#)) && order=("$@")
 
 if [[ ! -f pkg/package.json ]]; then
@@ -37,7 +38,8 @@ for name in "${order[@]}"; do
     continue
   fi
   log="$logs/$name.log"
-  timeout --kill-after=10 "${CONSUMER_TIMEOUT:-300}" node "$here/$file" >"$log" 2>&1
+  read -ra argv <<<"$file" # a script and its arguments
+  timeout --kill-after=10 "${CONSUMER_TIMEOUT:-300}" node "$here/${argv[0]}" "${argv[@]:1}" >"$log" 2>&1
   rc=$?
   line="$(grep -E "^(ok|FAIL) $name\b" "$log" | tail -n 1)"
   if ((rc == 0)) && [[ "$line" == ok* ]]; then

@@ -1,5 +1,6 @@
 // A plain page using volc-im as a bundled dependency (resolved through the package `exports`,
-// `browser` condition; the .wasm is a Vite asset). signing.json is tests/data/signing.json,
+// `browser` condition; the .wasm is a Vite asset): signs the shared vector, meets a refused
+// endpoint, and sends one message to the simulator. signing.json is tests/data/signing.json,
 // copied beside this file by test.mjs.
 import { ImClient, signRequest, isVolcError } from "volc-im";
 import { signRequest as signOnly, isVolcError as isVolcErrorSignOnly } from "volc-im/sign";
@@ -60,7 +61,20 @@ async function sendToRefusedEndpoint() {
   show("client-string", `${client} ${JSON.stringify(client)}`);
 }
 
-Promise.all([signVector(), sendToRefusedEndpoint()]).then(
+async function sendToSimulator() {
+  // One real message to the simulator at ?sim= (its built-in test credentials).
+  const q = new URLSearchParams(location.search);
+  const client = new ImClient({ accessKeyId: "AKLTsimulator", secretAccessKey: "c2ltdWxhdG9yLXNlY3JldC1rZXk=", endpoint: q.get("sim") });
+  const res = await client.p2pSendMessage({
+    AppId: 666675, Sender: "10008", ConversationShortId: 7221856821303361536n, MsgType: 10013, Content: q.get("content"),
+  });
+  show("sim-result", JSON.stringify(res));
+}
+
+Promise.all([signVector(), sendToRefusedEndpoint(), sendToSimulator()]).then(
   () => show("status", "done"),
-  (err) => show("status", `failed: ${err?.stack ?? err}`),
+  (err) => {
+    show("failure", JSON.stringify({ code: err?.code, isVolcError: isVolcError(err), message: String(err?.message ?? err) }));
+    show("status", "failed");
+  },
 );

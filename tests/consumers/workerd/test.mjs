@@ -1,9 +1,11 @@
 // workerd consumer: worker.mjs bundled by the pinned wrangler (offline dry run) with volc-im
 // installed in node_modules (resolved through its `exports`, `workerd` condition), then run in
-// Miniflare, calling a node:http stand-in for the IM endpoint on 127.0.0.1 over real loopback.
+// Miniflare, calling a node:http stand-in for the IM endpoint on 127.0.0.1 over real loopback
+// (exact bytes, vendor errors) and sending one message to the real simulator.
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, ROOT, VECTORS, check, eq, installPkg, main, makeTmp, run, startVendorServer } from "../lib/common.mjs";
+import { SIM, checkDelivered, contentFor, startSim } from "../lib/sim.mjs";
 
 const HERE = import.meta.dirname;
 const AK = "AKLTconsumerWorkerd000000000000000";
@@ -57,6 +59,9 @@ await main("workerd", async (defer) => {
   });
   defer(server.close);
 
+  // The real simulator, for one message sent from the bundle.
+  const sim = await startSim(defer);
+
   // 3. Run the bundle in Miniflare.
   const mf = new Miniflare({
     modules: true,
@@ -68,7 +73,10 @@ await main("workerd", async (defer) => {
       { type: "ESModule", include: ["**/*.js"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },
     ],
-    bindings: { ENDPOINT: server.url, ACCESS_KEY_ID: AK, SECRET_ACCESS_KEY: SK },
+    bindings: {
+      ENDPOINT: server.url, ACCESS_KEY_ID: AK, SECRET_ACCESS_KEY: SK,
+      SIM_ENDPOINT: sim.url, SIM_ACCESS_KEY_ID: SIM.accessKeyId, SIM_SECRET_ACCESS_KEY: SIM.secretAccessKey,
+    },
   });
   defer(() => mf.dispose());
   const get = async (path, init) => {
@@ -143,5 +151,11 @@ await main("workerd", async (defer) => {
   eq([badOpt.isVolcError, badOpt.code], [true, "InvalidArgument"], "/invalid-options error");
   check(/timeoutMs/.test(badOpt.message), "InvalidArgument names the option", badOpt.message);
   eq(server.requests.length, before, "no request sent for invalid input");
+  // (c) One message to the real simulator, received by its online device.
+  const content = contentFor("workerd");
+  await checkDelivered(sim, await get("/send-sim", { method: "POST", body: JSON.stringify({ content }) }), content, "/send-sim");
+  const init = await get("/init-wasm");
+  eq([init.ok, init.bad.code, init.bad.isVolcError], [true, "InvalidArgument", true], "/init-wasm");
+
   if (!w.offline) console.error("note: unshare -n unavailable; wrangler ran with network access");
 });

@@ -1,6 +1,6 @@
 // A Worker that uses volc-im the way an app would: resolved by wrangler through the package's
 // `exports` (`workerd` condition), the .wasm imported as a compiled module.
-import { ImClient, signRequest, isVolcError, VolcError } from "volc-im";
+import { ImClient, initWasm, signRequest, isVolcError, VolcError } from "volc-im";
 import { signRequest as signOnly } from "volc-im/sign";
 
 const json = (value, status = 200) =>
@@ -42,6 +42,18 @@ export default {
           // (b) a real call through the global fetch to env.ENDPOINT.
           const client = new ImClient({ ...keys, endpoint: env.ENDPOINT });
           return json(await client.p2pSendMessage(body("7221856821303361536")));
+        }
+        case "/send-sim": {
+          // One message to the real simulator, with its test credentials (bindings).
+          const client = new ImClient({ accessKeyId: env.SIM_ACCESS_KEY_ID, secretAccessKey: env.SIM_SECRET_ACCESS_KEY, endpoint: env.SIM_ENDPOINT });
+          const { content } = await request.json();
+          return json(await client.p2pSendMessage({ AppId: 666675, Sender: "10008", ConversationShortId: 7221856821303361536n, MsgType: 10013, Content: content }));
+        }
+        case "/init-wasm": {
+          // Ready at import in workerd: initWasm resolves at once, and still checks its argument.
+          await initWasm();
+          const bad = await initWasm(42).then(() => "resolved", (e) => describe(e));
+          return json({ ok: true, bad });
         }
         case "/send-bigint": {
           const client = new ImClient({ ...keys, endpoint: env.ENDPOINT, int64: "bigint" });
