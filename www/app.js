@@ -14,7 +14,6 @@ const el = (tag, attrs = {}, ...children) => {
   node.append(...children.filter((c) => c !== undefined && c !== null));
   return node;
 };
-const START = "make demo";
 
 /** Writes a short sentence to the polite live region (cleared first so a repeat is re-read). */
 function announce(text) {
@@ -33,6 +32,7 @@ try {
   config = { simulator: "http://127.0.0.1:8780", simulatorRunning: null, configError: e.message };
 }
 $("#endpoint").value = config.simulator;
+const START = config.startCommand ?? "make demo";
 
 // ---- Simulator health: GET /sim/stats, polled; failures back off --------------------------
 const health = { up: null, failures: 0, timer: 0 };
