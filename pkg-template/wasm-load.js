@@ -43,8 +43,8 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
       try {
         return readFile(url instanceof URL ? url : new URL(url));
       } catch (e) {
-        const deno = e?.name === "NotCapable" || e?.name === "PermissionDenied" ? " (Deno: grant --allow-read)" : "";
-        throw loadFailed(file, `reading ${what} failed: ${e?.message ?? e}${deno}`,
+        // (Deno's own message names --allow-read.)
+        throw loadFailed(file, `reading ${what} failed: ${e?.message ?? e}`,
           `Put ${file} there (it ships in node_modules/volc-im/), or call initWasm(bytes) before the first call`, e);
       }
     }

@@ -18,8 +18,11 @@ declare -A script=(
   [esbuild]=esbuild/test.mjs
   [webpack]=webpack/test.mjs
   [rollup]=rollup/test.mjs
+  [node]="runtimes/test.mjs node"
+  [deno]="runtimes/test.mjs deno"
+  [bun]="runtimes/test.mjs bun"
 )
-order=(workerd vite vite-link ts lint esbuild webpack rollup)
+order=(workerd vite vite-link ts lint esbuild webpack rollup node deno bun)
 (($#)) && order=("$@")
 
 if [[ ! -f pkg/package.json ]]; then
