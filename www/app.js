@@ -102,6 +102,7 @@ const channel = "BroadcastChannel" in globalThis ? new BroadcastChannel("volc-im
 let refreshTimer = 0;
 /** Re-reads the simulator's counts shortly after presence changed here or in another tab. */
 function refreshSoon() {
+  if (!health.up) return; // while it is down, the health loop's own backoff decides
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(checkHealth, 150);
 }
@@ -156,9 +157,9 @@ function renderDevice(d) {
   ui.card.dataset.state = d.state;
   ui.badge.className = `badge ${badgeClass[d.state]}`;
   ui.badge.textContent = badgeText[d.state];
-  ui.detail.textContent = d.state === "reconnecting"
-    ? `Attempt ${d.attempt}; next try in ${Math.round(d.retryMs / 100) / 10} s`
-    : "";
+  ui.detail.textContent = d.state !== "reconnecting" ? ""
+    : d.socket ? `Trying again (attempt ${d.attempt + 1})…`
+    : `Attempt ${d.attempt} failed; next try in ${Math.round(d.retryMs / 100) / 10} s`;
   ui.detail.hidden = !ui.detail.textContent;
   const elsewhere = onlineElsewhere(d.userId);
   ui.elsewhere.textContent = elsewhere
@@ -237,9 +238,9 @@ function toggle(d) {
   d.wantOnline = !d.wantOnline;
   clearTimeout(d.retryTimer);
   if (d.wantOnline) {
+    // A socket still closing is abandoned (its close event is then ignored).
     if (d.socket && d.socket.readyState >= WebSocket.CLOSING) d.socket = undefined;
     if (!d.socket) connect(d, { fresh: true });
-    else if (d.state === "closing") d.state = "online";
   } else if (d.socket) {
     // Offline once the simulator has closed the socket, so a send right after sees it.
     d.state = "closing";

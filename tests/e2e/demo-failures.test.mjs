@@ -140,8 +140,9 @@ test("the simulator dies mid-session: the page stays served, says so with the co
     }
     // Backoff: attempt n waits 0.5 s × 2^(n-1), at most 10 s.
     const detail = page.locator('.device[data-user="10001"] .detail');
-    await detail.filter({ hasText: /^Attempt [2-9]/ }).waitFor({ timeout: 10_000 });
-    const [, n, wait] = (await detail.textContent()).match(/^Attempt (\d+); next try in ([\d.]+) s$/);
+    const failed = detail.filter({ hasText: /^Attempt [2-9]\d* failed/ });
+    await failed.waitFor({ timeout: 10_000 });
+    const [, n, wait] = (await failed.textContent()).match(/^Attempt (\d+) failed; next try in ([\d.]+) s$/);
     assert.equal(Number(wait), Math.min(0.5 * 2 ** (Number(n) - 1), 10));
     assert.equal(await page.locator('.device[data-user="10008"] button').textContent(), "Bring 10008 online");
     await assertAccessible(page, "with the simulator down");
