@@ -305,7 +305,7 @@ describe("credentials provider", () => {
     let t0 = performance.now();
     const r1 = await settle(() => c.p2pSendMessage(body()));
     const e1 = rejected(r1, { code: "Timeout", attempts: 0, action: "P2PSendMessage" });
-    assert.match(e1.message, /^credentials\(\) did not settle within 150 ms/);
+    assert.equal(e1.message, "credentials() did not settle within timeoutMs = 150 ms");
     assert.ok(performance.now() - t0 < 2_000);
     const r2 = await settle(() => c.p2pSendMessage(body()));
     rejected(r2, { code: "Timeout", attempts: 0 });
@@ -313,7 +313,8 @@ describe("credentials provider", () => {
 
     const d = withProvider(hung, { timeoutMs: 10_000, deadlineMs: 120 });
     t0 = performance.now();
-    rejected(await settle(() => d.c.p2pSendMessage(body())), { code: "Timeout", attempts: 0 });
+    const e3 = rejected(await settle(() => d.c.p2pSendMessage(body())), { code: "Timeout", attempts: 0 });
+    assert.equal(e3.message, "deadlineMs = 120 ms passed waiting for credentials()");
     assert.ok(performance.now() - t0 < 2_000, "deadlineMs bounds the wait");
 
     const a = withProvider(hung, { timeoutMs: 10_000 });
