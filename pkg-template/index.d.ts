@@ -12,7 +12,8 @@ export type ClientErrorCode =
   | "Aborted"
   | "NetworkError"
   | "InvalidResponse"
-  | "CredentialsError";
+  | "CredentialsError"
+  | "WasmLoadFailed";
 
 /** The vendor's common and IM error codes (passed through unchanged). */
 export type VendorErrorCode =
@@ -285,3 +286,19 @@ export interface SignedRequest {
 
 /** Signs a request (Volcengine HMAC-SHA256) without sending it. */
 export declare function signRequest(options: SignRequestOptions): Promise<SignedRequest>;
+
+/** Where the `.wasm` can come from: its URL (a `URL` or a string), a `Response`, its bytes, or
+ * a compiled `WebAssembly.Module`. In Node, Deno and Bun a `file:` URL is read from disk.
+ * (`& object`: the DOM's `WebAssembly.Module` has no members, so alone it would admit numbers.) */
+export type WasmSource = URL | string | Response | ArrayBuffer | ArrayBufferView | (WebAssembly.Module & object);
+
+/**
+ * Loads the entry's `.wasm` (`volc_im_bg.wasm`, or `volc_im_sign_bg.wasm` for `volc-im/sign`)
+ * from `source` — for builds that do not rewrite `new URL("volc_im_bg.wasm", import.meta.url)`
+ * (esbuild, an IIFE or CommonJS bundle). Optional everywhere else: webpack 5, Vite, wrangler,
+ * Node, Deno and Bun need no call, and without `source` it loads from that default place.
+ * Call it before or after `new ImClient()`, before the first call. Resolves at once when the
+ * module is already loaded. Rejects with `WasmLoadFailed` (naming the URL or path tried and the
+ * fix) or, for a `source` of another type, `InvalidArgument`.
+ */
+export declare function initWasm(source?: WasmSource | PromiseLike<WasmSource>): Promise<void>;

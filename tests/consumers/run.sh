@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every consumer test of the volc-im package in pkg/, one after another (2 cores: never in
 # parallel), and prints one line per consumer: `ok workerd (3.1s)` or `FAIL vite: ...`.
-# Exits non-zero if any failed. Usage: tests/consumers/run.sh [workerd|vite|ts|lint ...]
+# Exits non-zero if any failed. Usage: tests/consumers/run.sh [NAME ...] (names: the table below)
+# Most consumers send one message to the real simulator (VOLC_IM_SIM_BIN, default
+# target/debug/volc-im-sim, built here if missing).
 # Env: VOLC_IM_PKG=dir tests another package build (default pkg/); VOLC_IM_INSTALL=link installs volc-im as a symlink to pkg/ instead of an `npm pack` copy;
 #      CONSUMER_TIMEOUT (seconds per consumer, default 300).
 set -uo pipefail
@@ -28,6 +30,11 @@ order=(workerd vite vite-link ts lint esbuild webpack rollup node deno bun)
 if [[ ! -f pkg/package.json ]]; then
   echo "pkg/ is missing or incomplete: building it (bash scripts/build-pkg.sh)" >&2
   bash scripts/build-pkg.sh >&2 || { echo "FAIL build: scripts/build-pkg.sh failed"; exit 1; }
+fi
+
+if [[ -z "${VOLC_IM_SIM_BIN:-}" && ! -x target/debug/volc-im-sim ]]; then
+  echo "target/debug/volc-im-sim is missing: building it (cargo build -p volc-im-sim)" >&2
+  cargo build -p volc-im-sim >&2 || { echo "FAIL build: cargo build -p volc-im-sim failed"; exit 1; }
 fi
 
 logs="$(mktemp -d)"

@@ -53,3 +53,7 @@ export async function invalidCjs(): Promise<string> {
     return "not a VolcError";
   }
 }
+
+// initWasm through `require` too (index.d.cts, sign.d.cts).
+export const initCjs: (source?: volc.WasmSource) => Promise<void> = volc.initWasm;
+export const initSignCjs: typeof volc.initWasm = volcSign.initWasm;

@@ -2,6 +2,7 @@
 // NodeNext through the package `exports` (`import` + `types`).
 import {
   ImClient,
+  initWasm,
   isVolcError,
   signRequest,
   VolcError,
@@ -21,6 +22,24 @@ const assertType = <T extends true>(_: T): void => {};
 assertType<Equals<typeof signOnly.signRequest, typeof signRequest>>(true);
 assertType<Equals<signOnly.SignedRequest, SignedRequest>>(true);
 assertType<Equals<typeof signOnly.VolcError, typeof VolcError>>(true);
+assertType<Equals<typeof signOnly.initWasm, typeof initWasm>>(true);
+
+// initWasm: every documented kind of source, or none; a promise of nothing.
+export async function locateWasm(bytes: Uint8Array, module: WebAssembly.Module): Promise<void> {
+  await initWasm();
+  await initWasm(new URL("volc_im_bg.wasm", "https://cdn.example/app/"));
+  await initWasm("/assets/volc_im_bg.wasm");
+  await initWasm(fetch("/assets/volc_im_bg.wasm"));
+  await initWasm(await fetch("/assets/volc_im_bg.wasm"));
+  await initWasm(bytes);
+  await initWasm(bytes.buffer);
+  await initWasm(module);
+  await signOnly.initWasm(new URL("volc_im_sign_bg.wasm", "https://cdn.example/app/"));
+  const done: void = await initWasm();
+  void done;
+}
+const loadFailed: VolcErrorCode = "WasmLoadFailed";
+void loadFailed;
 
 const keys = { accessKeyId: "AKLTexample000000000000000000000", secretAccessKey: "c2VjcmV0" } as const;
 

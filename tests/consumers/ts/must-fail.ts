@@ -1,6 +1,6 @@
 // Each line marked `MUST-FAIL` has a deliberate type error; test.mjs asserts tsc reports
 // errors on exactly these lines (so the declarations are real types, not `any`).
-import { ImClient, signRequest } from "volc-im";
+import { ImClient, initWasm, signRequest } from "volc-im";
 
 const keys = { accessKeyId: "AKLTx", secretAccessKey: "s" };
 const client = new ImClient({ ...keys });
@@ -28,6 +28,8 @@ export async function wrong(): Promise<void> {
   } catch (err) {
     err.code; // MUST-FAIL: a caught error is unknown until narrowed (isVolcError)
   }
+  await initWasm(42); // MUST-FAIL: not a URL, string, Response, bytes or WebAssembly.Module
+  await initWasm(null); // MUST-FAIL: no null (leave the argument out for the default place)
   void id;
   void s;
 }
