@@ -71,7 +71,7 @@ function startSim() {
     });
     child.stderr.on("data", (chunk) => {
       err += chunk;
-      if (simAlive) process.stderr.write(chunk);
+      if (simAlive && !stopping) process.stderr.write(chunk);
     });
     child.on("error", (e) => fail(new Error(`cannot start the simulator ${simBin}: ${e.message}`)));
     child.on("exit", (code, signal) => {

@@ -93,6 +93,19 @@ test("a port that is not a number: one line", async () => {
   assert.equal(r.stderr, "demo: PORT=80a is not a port number (0-65535; 0 = any free port)\n");
 });
 
+test("the launcher serves www/ and pkg/ only, whatever the path's encoding", async () => {
+  const demo = await startDemo();
+  try {
+    const status = async (path) => (await fetch(new URL(path, demo.url))).status;
+    assert.equal(await status("/pkg/browser.mjs"), 200);
+    for (const path of ["/pkg/..%2FCargo.toml", "/..%2FCargo.toml", "/pkg/%2e%2e/Cargo.toml", "/pkg/..%2F.git/HEAD", "/%2e%2e%2fMakefile"]) {
+      assert.equal(await status(path), 404, path);
+    }
+  } finally {
+    await demo.stop();
+  }
+});
+
 test("Ctrl+C (SIGINT) stops the simulator too, and exits 0", async () => {
   const demo = await startDemo();
   const [sim] = childPids(demo.child.pid);
@@ -100,6 +113,7 @@ test("Ctrl+C (SIGINT) stops the simulator too, and exits 0", async () => {
   const exited = new Promise((ok) => demo.child.once("exit", (code) => ok(code)));
   demo.child.kill("SIGINT");
   assert.equal(await exited, 0);
+  assert.equal(demo.stderr(), "", "a clean stop prints nothing on stderr");
   await waitFor(() => dead(sim), `the simulator ${sim} exited`);
   assert.equal(await listening(Number(new URL(demo.simUrl).port)), false);
 });
