@@ -98,10 +98,13 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
       }
     }
     what ??= isModule(source) ? "the WebAssembly.Module given to initWasm" : "the bytes given to initWasm";
+    const type = isResponse(source) ? source.headers.get("content-type") : null;
     try {
+      // Streaming compilation needs application/wasm; other types are compiled from the bytes
+      // (quietly: the error below names the type if they are not a .wasm at all).
+      if (type && !/^application\/wasm\b/i.test(type)) source = await source.arrayBuffer();
       await init({ module_or_path: source });
     } catch (e) {
-      const type = isResponse(source) ? source.headers.get("content-type") : null;
       const html = type && /html/i.test(type) ? ` (the server answered with ${type}, not the .wasm)` : "";
       throw loadFailed(file, `${what} is not a usable ${file}${html}: ${e?.message ?? e}`,
         `Serve the ${file} shipped with this same volc-im version (node_modules/volc-im/${file}), or pass it to initWasm`, e);
