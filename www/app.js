@@ -508,6 +508,7 @@ function applyMode() {
   clearFieldErrors();
 }
 for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", applyMode);
+$("#settings").addEventListener("submit", (ev) => ev.preventDefault()); // Enter in a setting must not reload the page
 for (const id of ["#relay-url", "#relay-token"]) {
   $(id).addEventListener("input", () => {
     $(id).removeAttribute("aria-invalid");
