@@ -1,6 +1,7 @@
 // Server runtimes: send.mjs (and send.cjs where the runtime has `require`) run from an app with
 // volc-im installed from the npm pack tarball, each sending one message to the simulator.
-//   node — `node send.mjs` (the `node` import condition) and `node send.cjs` (`require`);
+//   node — `node send.mjs` (the `node` import condition) and `node send.cjs` (`require`), and
+//          both bundled by esbuild for Node with the .wasm files copied beside the bundle;
 //   deno — `deno run` with exactly the flags docs/bundlers.md gives: --allow-read for the two
 //          .wasm files, --allow-net for the endpoint (and, without --allow-read, a
 //          WasmLoadFailed that names the file);
@@ -44,6 +45,25 @@ await main(RUNTIME, async (defer) => {
     eq(out.error, undefined, `${label}: error`);
     await checkDelivered(sim, out.result, content, label);
     eq(out.signedHeaders, "host;x-content-sha256;x-date", `${label}: volc-im/sign`);
+  }
+
+  if (RUNTIME === "node") {
+    // esbuild bundles for Node (ESM, and CommonJS through `require`): the .wasm is looked for
+    // beside the bundle. Missing there, the first call says where; copied there, it sends.
+    const out = join(app, "dist");
+    for (const [src, format, file] of [["send.mjs", "esm", "esm.mjs"], ["send.cjs", "cjs", "cjs.cjs"]]) {
+      const b = run(join(BIN, "esbuild"), [src, "--bundle", "--platform=node", `--format=${format}`, `--outfile=dist/${file}`, "--log-level=warning"], { cwd: app });
+      check(b.status === 0 && b.stderr.trim() === "", `esbuild --platform=node --format=${format}`, b.stderr);
+      const { out: failed } = send(`node, esbuild ${format} bundle without the .wasm`, process.execPath, [`dist/${file}`]);
+      eq([failed.error?.code, failed.error?.isVolcError], ["WasmLoadFailed", true], `esbuild ${format} bundle without the .wasm`);
+      check(failed.error.message.includes(join(out, "volc_im_bg.wasm")), "the message names the path tried", failed.error.message);
+    }
+    for (const f of ["volc_im_bg.wasm", "volc_im_sign_bg.wasm"]) cpSync(join(app, "node_modules/volc-im", f), join(out, f));
+    for (const file of ["esm.mjs", "cjs.cjs"]) {
+      const { out: sent, content } = send(`node, esbuild bundle ${file}`, process.execPath, [`dist/${file}`]);
+      eq(sent.error, undefined, `esbuild bundle ${file}: error`);
+      await checkDelivered(sim, sent.result, content, `esbuild bundle ${file}`);
+    }
   }
 
   if (RUNTIME === "deno") {
