@@ -36,6 +36,7 @@ function badSource(source) {
 export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
   let loaded = false;
   let loading; // the load in flight or done; cleared on failure so the next call tries again
+  let given; // the last URL, bytes or module given to initWasm
 
   // What a user's file: URL or the default location becomes where fetch cannot read file:.
   const fetchOrRead = async (url, what) => {
@@ -146,13 +147,17 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
       }
     },
     /** Waits for the module: the default location, unless initWasm was given a source. */
-    load: () => (loaded ? Promise.resolve() : (loading ?? start(undefined))),
+    load: () => (loaded ? Promise.resolve() : (loading ?? start(given))),
     /** The public initWasm(source). */
     initWasm(source) {
       if (source !== undefined && !isThenable(source) && !isUrl(source) && !isResponse(source) && !isBytes(source) && !isModule(source)) {
         return Promise.reject(badSource(source));
       }
-      return loaded ? Promise.resolve() : start(source);
+      if (loaded) return Promise.resolve();
+      // A reusable source is also where a later call retries (and so what its error names),
+      // when this load fails unobserved; a Response or a promise can be read only once.
+      if (isUrl(source) || isBytes(source) || isModule(source)) given = source;
+      return start(source);
     },
   };
 }

@@ -135,6 +135,14 @@ describe("initWasm sources (the browser entry, which fetches)", () => {
     assert.match((await m.signRequest(SIGN)).signature, /^[0-9a-f]{64}$/);
   });
 
+  test("a call after a failed initWasm(url) retries that URL, and names it", async () => {
+    const m = await entry(copyPkg(false), "browser.mjs");
+    const client = new m.ImClient(KEYS);
+    m.initWasm(`${base}/missing.wasm`); // not awaited, as a page might
+    loadFailed(await client.p2pSendMessage(BODY).then(() => null, (e) => e), `${base}/missing.wasm`, "HTTP 404");
+    loadFailed(await m.signRequest(SIGN).then(() => null, (e) => e), `${base}/missing.wasm`);
+  });
+
   test("a source of another kind is InvalidArgument, rejected (never thrown)", async () => {
     const m = await entry(copyPkg(false), "sign-browser.mjs");
     for (const bad of [42, null, {}, { module_or_path: "/x.wasm" }, true]) {
