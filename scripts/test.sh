@@ -35,7 +35,7 @@ step "official SDKs as clients of the simulator (Python volcengine, Node @volcen
 step "rust (wasm: Node, Chromium window, dedicated worker)" cargo test -p volc-im --target wasm32-unknown-unknown
 step "package build" bash scripts/build-pkg.sh
 [ -d tests/js ] && step "js (Node, Deno, Bun)" bash tests/js/run-runtimes.sh
-[ -d tests/consumers ] && step "consumers (workerd, Vite, tsc, publint, attw)" bash tests/consumers/run.sh
+[ -d tests/consumers ] && step "consumers (Vite, webpack, esbuild, Rollup, workerd, Node, Deno, Bun, tsc, publint, attw)" bash tests/consumers/run.sh
 [ -d tests/e2e ] && step "end to end (package ↔ simulator ↔ WebSocket clients)" node --test tests/e2e/
 
 echo
