@@ -3,6 +3,7 @@
 // envelope, a chunked body is counted as it arrives, and refused bodies use no gate budget.
 // Each test also checks, through the simulator's counters, that nothing refused was sent.
 import assert from "node:assert/strict";
+import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { startSimulator } from "./helpers.mjs";
 import { BODY, ORIGIN, SECRET, TOKEN, bundleRelay, call, post, relayCode, relayWorker } from "./relay-harness.mjs";
@@ -11,7 +12,7 @@ let sim, bundle;
 const seen = []; // every response, to look for the secret
 
 before(async () => {
-  sim = await startSimulator(["--quiet"]);
+  sim = await startSimulator(["--quiet", "--allow-faults"]);
   bundle = bundleRelay();
 });
 
@@ -146,32 +147,74 @@ describe("hostile bodies always get the relay's envelope, and nothing is sent (f
   });
 });
 
+/**
+ * POSTs a chunked body of `total` bytes (64 KiB chunks; the first starts a JSON object) with
+ * node:http, which keeps an answer that arrives while the body is still being written. After
+ * `pauseAt` bytes it holds still until the answer comes, or 5 s. Resolves to the answer (or the
+ * connection's error) and how many bytes had been written by then.
+ */
+function chunkedPost(url, { total, pauseAt = Infinity }) {
+  return new Promise((resolve) => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let written = 0;
+    let answered = false;
+    const req = http.request(new URL("/v1/p2p-send-message", url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "transfer-encoding": "chunked" },
+    });
+    req.on("response", (res) => {
+      answered = true;
+      const writtenAtAnswer = written;
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (text += c));
+      res.on("end", () => (req.destroy(), resolve({ status: res.statusCode, text, writtenAtAnswer })));
+      res.on("error", (e) => (req.destroy(), resolve({ status: res.statusCode, error: e.message, writtenAtAnswer })));
+    });
+    req.on("error", (e) => !answered && resolve({ error: e.code ?? e.message, writtenAtAnswer: written }));
+    let paused = false;
+    const pump = () => {
+      while (!answered && written < total) {
+        if (written >= pauseAt && !paused) {
+          paused = true;
+          return setTimeout(pump, 5000);
+        }
+        const next = Buffer.from(chunk);
+        if (written === 0) next.write('{"AppId":666675,"Content":"');
+        written += next.length;
+        if (!req.write(next)) return req.once("drain", pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
+}
+
 describe("chunked bodies are counted as they arrive (finding 12)", () => {
-  test("a 100 MB chunked body is refused early with 413 RelayPayloadTooLarge", async () => {
+  const total = 100 * 1024 * 1024;
+
+  test("a 100 MB chunked body gets 413 RelayPayloadTooLarge once the limit is passed", async () => {
     await withRelay({}, async (mf) => {
-      const total = 100 * 1024 * 1024;
-      const chunk = new Uint8Array(64 * 1024).fill(0x20);
-      let pulled = 0;
-      const body = new ReadableStream({
-        pull(c) {
-          if (pulled >= total) return c.close();
-          pulled += chunk.length;
-          c.enqueue(pulled === chunk.length ? new TextEncoder().encode('{"AppId":666675,"Content":"') : chunk.slice());
-        },
-      }, { highWaterMark: 0 });
-      const res = await mf.dispatchFetch("http://relay.test/v1/p2p-send-message", {
-        method: "POST",
-        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-        body,
-        duplex: "half",
-      });
-      const pulledAtAnswer = pulled;
-      const r = record({ status: res.status, headers: res.headers, text: await res.text() });
-      r.json = JSON.parse(r.text);
-      assert.deepEqual([r.status, relayCode(r)], [413, "RelayPayloadTooLarge"]);
-      // 64 KiB is the limit; socket and stream buffers account for the rest.
-      assert.ok(pulledAtAnswer < 16 * 1024 * 1024, `${(pulledAtAnswer / 1048576).toFixed(1)} MiB were read before the answer`);
-      await body.cancel().catch(() => {});
+      // Two chunks pass the 64 KiB limit; then the writer waits. A relay that reads the whole
+      // body answers only after all 100 MB.
+      const pauseAt = 128 * 1024;
+      const r = await chunkedPost(await mf.ready, { total, pauseAt });
+      r.json = JSON.parse(r.text ?? "null");
+      seen.push(r.text);
+      assert.deepEqual([r.status, relayCode(r)], [413, "RelayPayloadTooLarge"], JSON.stringify(r));
+      assert.ok(r.writtenAtAnswer <= pauseAt, `${(r.writtenAtAnswer / 1048576).toFixed(1)} MiB were written before the answer`);
+    });
+  });
+
+  test("a 100 MB chunked body written flat out: the relay stops reading early", async () => {
+    await withRelay({}, async (mf) => {
+      // The relay answers and closes while the client is still writing, so the client sees the
+      // 413 or a reset, whichever comes first; either way it could write only a few MiB (socket
+      // buffers), not 100.
+      const r = await chunkedPost(await mf.ready, { total });
+      if (r.status !== undefined) assert.equal(r.status, 413, JSON.stringify(r));
+      else assert.match(r.error, /ECONNRESET|EPIPE|socket hang up/);
+      assert.ok(r.writtenAtAnswer < 16 * 1024 * 1024, `${(r.writtenAtAnswer / 1048576).toFixed(1)} MiB were written`);
     });
   });
 
@@ -220,6 +263,35 @@ describe("bodies are validated before a gate slot is reserved (finding 13)", () 
       const burst = await Promise.all(Array.from({ length: 4 }, () => post(mf)));
       assert.deepEqual(burst.map((r) => record(r).status).sort(), [200, 200, 200, 429]);
       assert.equal((await simStats()).requests, 3);
+    });
+  });
+});
+
+describe("every upstream attempt passes the gate, the SDK's retries included (finding 9)", () => {
+  const throttleOnce = () => fetch(`${sim.url}/sim/faults`, { method: "POST", body: '{"count":1,"kind":"throttle"}' });
+
+  test("reject mode: a retry over the budget is refused by the gate, not sent", async () => {
+    await withRelay({ GATE_QPS: "1", GATE_MODE: "reject" }, async (mf) => {
+      await resetStats();
+      assert.equal((await throttleOnce()).status, 200);
+      const r = record(await post(mf));
+      // The vendor said FlowLimitExceeded (Retry-After 1 s); the SDK's retry then asked the gate,
+      // whose 1100 ms window still held the first attempt.
+      assert.deepEqual([r.status, relayCode(r)], [429, "RelayRateLimited"], r.text);
+      assert.ok(Number(r.headers.get("retry-after")) >= 1);
+      assert.equal((await simStats()).requests, 1);
+    });
+  });
+
+  test("wait mode: the retry waits for its slot, then succeeds", async () => {
+    await withRelay({ GATE_QPS: "1" }, async (mf) => {
+      await resetStats();
+      await throttleOnce();
+      const started = Date.now();
+      const r = record(await post(mf));
+      assert.equal(r.status, 200, r.text);
+      assert.ok(Date.now() - started >= 1050, `answered after ${Date.now() - started} ms`);
+      assert.equal((await simStats()).requests, 2);
     });
   });
 });
