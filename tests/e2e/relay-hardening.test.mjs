@@ -69,6 +69,17 @@ describe("configuration is validated; the gate is never silently off (finding 10
     assert.equal((await simStats()).requests, 0, "a misconfigured relay sent something");
   });
 
+  test("a missing gate binding is RelayMisconfigured too", async () => {
+    const mf = relayWorker(bundle.outdir, sim.url, {}, { gate: false });
+    try {
+      const r = record(await post(mf));
+      assert.deepEqual([r.status, relayCode(r)], [500, "RelayMisconfigured"], r.text);
+      assert.match(r.json.ResponseMetadata.Error.Message, /^GATE,/);
+    } finally {
+      await mf.dispose();
+    }
+  });
+
   test("absent or empty variables take their defaults; numbers work as numbers", async () => {
     const empty = { GATE_QPS: "", GATE_WINDOW_MS: "", GATE_MAX_WAIT_MS: " ", BODY_LIMIT_BYTES: "", GATE_MODE: "" };
     await withRelay(empty, async (mf) => {

@@ -24,9 +24,10 @@ export function bundleRelay(dir = process.env.RELAY_WORKER_DIR ?? join(root, "wo
 
 /**
  * The bundled relay in Miniflare, configured for `simUrl`; `vars` override or add bindings
- * (undefined removes one). `quiet` drops the Worker's per-request log lines (a load run).
+ * (undefined removes one). `quiet` drops the Worker's per-request log lines (a load run);
+ * `gate: false` leaves out the gate's Durable Object binding.
  */
-export function relayWorker(outdir, simUrl, vars = {}, { quiet = false } = {}) {
+export function relayWorker(outdir, simUrl, vars = {}, { quiet = false, gate = true } = {}) {
   const bindings = {
     VOLC_ACCESS_KEY_ID: "AKLTsimulator",
     VOLC_SECRET_ACCESS_KEY: SECRET,
@@ -49,7 +50,7 @@ export function relayWorker(outdir, simUrl, vars = {}, { quiet = false } = {}) {
     ],
     compatibilityDate: "2026-04-01",
     cf: false,
-    durableObjects: { GATE: "QpsGate" },
+    durableObjects: gate ? { GATE: "QpsGate" } : {},
     bindings,
     ...(quiet && {
       handleRuntimeStdio(stdout, stderr) {

@@ -55,6 +55,9 @@ function settings(env) {
   if (mode !== "wait" && mode !== "reject") {
     throw new Misconfigured(`GATE_MODE must be "wait" or "reject" (or unset for "wait"), not ${show(mode)}`);
   }
+  if (typeof env.GATE?.idFromName !== "function") {
+    throw new Misconfigured("GATE, the Durable Object binding of the QPS gate, is missing (see worker/wrangler.toml)");
+  }
   cfg.gateMode = mode;
   for (const name of Object.keys(NUMERIC)) cfg[NUMERIC[name].key] = integer(env, name);
   for (const id of list(env.ALLOWED_APP_IDS)) {
@@ -80,8 +83,9 @@ function envelope(status, code, message, extra = {}, headers = {}) {
 
 /** A refusal of the relay's own, thrown from inside a send and answered as an envelope. */
 class Refusal {
-  constructor(status, code, message, headers = {}) {
-    Object.assign(this, { status, code, message, headers });
+  // `relayCode`, not `code`: the SDK reads a fetch error's `code` to decide on a retry.
+  constructor(status, relayCode, message, headers = {}) {
+    Object.assign(this, { status, relayCode, message, headers });
   }
 }
 
@@ -148,7 +152,7 @@ function gatedFetch(env, cfg) {
       verdict = await answer.json();
       if (!answer.ok) throw new Error(verdict?.error);
     } catch {
-      throw new Refusal(503, "RelayGateUnavailable", "the QPS gate did not answer; nothing was sent", { "Retry-After": "1" });
+      throw new Refusal(503, "RelayGateUnavailable", "the QPS gate did not answer, so the request was not sent", { "Retry-After": "1" });
     }
     if (verdict.retryAfterMs !== undefined) {
       const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
@@ -284,7 +288,7 @@ async function relay(request, p, cors) {
   } catch (e) {
     if (e?.cause instanceof Refusal) {
       const r = e.cause;
-      return envelope(r.status, r.code, r.message, {}, { ...cors, ...r.headers });
+      return envelope(r.status, r.relayCode, r.message, {}, { ...cors, ...r.headers });
     }
     if (!isVolcError(e)) throw e;
     const status = e.status ?? statusFor[e.code] ?? 500;
