@@ -218,6 +218,6 @@ describe("volc-im/sign signs exactly like the full package", () => {
   });
 
   test("exports only the signer", () => {
-    assert.deepEqual(Object.keys(signOnly).sort(), ["VolcError", "isVolcError", "signRequest"]);
+    assert.deepEqual(Object.keys(signOnly).sort(), ["VolcError", "initWasm", "isVolcError", "signRequest"]);
   });
 });
