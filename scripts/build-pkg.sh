@@ -51,6 +51,10 @@ build_variant() {
 build_variant volc_im release
 build_variant volc_im_sign release-sign --no-default-features
 cp -r pkg-template/. "$out/"
+# The loader every browser entry imports, shipped minified like the glue (names kept: the
+# ImClient class it defines).
+node_modules/.bin/esbuild pkg-template/wasm-load.js --minify-whitespace --minify-syntax --format=esm \
+  --log-level=warning --outfile="$out/wasm-load.js" --allow-overwrite
 # Shipped beside the code: the licence, the changes, the bundler recipes that WasmLoadFailed
 # messages point at, and the manual `volc-im --help` points at.
 mkdir -p "$out/docs"
