@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use volc_im::api::input::{Entries, Input};
-use volc_im::client::sign_request;
+use volc_im::client::sign_request::sign_request;
 use volc_im::sign::key::derive_signing_key;
 use volc_im::sign::{sign, Credentials, Scope, SignableRequest, SigningTime};
 
@@ -75,7 +75,19 @@ fn sign_request_once(body: &str) -> String {
         ("date".into(), Input::Date(1_717_756_424_000.0)),
     ];
     let out = sign_request(&entries, 0.0).expect("the benchmark request signs");
-    out.packed().expect("no NUL in the result")
+    // What the wasm export frames for JS (src/wasm/marshal.rs): the parts joined once.
+    let mut parts = vec![
+        out.url,
+        out.signing.signed_headers,
+        out.signing.canonical_request,
+        out.signing.string_to_sign,
+        out.signing.signature,
+    ];
+    for (k, v) in out.headers {
+        parts.push(k);
+        parts.push(v);
+    }
+    parts.join("\0")
 }
 
 /// µs per call of `f`, run for about `budget`.

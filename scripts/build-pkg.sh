@@ -28,15 +28,15 @@ build_variant() {
   wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$tmp/$name" "$tmp/$name/$name.wasm"
   # Never Debian's wasm-opt (it miscompiles externref tables): the pinned npm binaryen.
   node_modules/.bin/wasm-opt -Oz "${OPT_FLAGS[@]}" "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
-  # The glue imports src/js/*.js from hashed snippets/ paths; point its `import` statements at
+  # The glue imports src/wasm/*.js from hashed snippets/ paths; point its `import` statements at
   # copies beside it. (Only those: the key of the imports object must stay what the .wasm names.)
   local glue=$tmp/$name/$name.js snippet file
-  for snippet in $(cd "$tmp/$name" && ls snippets/*/src/js/*.js); do
+  for snippet in $(cd "$tmp/$name" && ls snippets/*/src/wasm/*.js); do
     file=$(basename "$snippet")
     sed -E "s#from (['\"])\./${snippet//\//\\/}(['\"])#from \1./${file}\2#g" "$glue" > "$glue.tmp"
     mv "$glue.tmp" "$glue"
     grep -qE "from ['\"]\./${file}['\"]" "$glue" || { echo "${file} import not rewritten in $name.js" >&2; exit 1; }
-    cp "src/js/${file}" "$out/${file}"
+    cp "src/wasm/${file}" "$out/${file}"
   done
   if grep -qE "from ['\"]\./snippets/" "$glue"; then echo "a snippets/ import is left in $name.js" >&2; exit 1; fi
   # Generated code, so shipped minified (what a browser loads without a bundler). Where it

@@ -3,9 +3,11 @@
 //! A client for Volcengine's IM OpenAPI — first of all `P2PSendMessage` — that runs natively
 //! and, through WebAssembly, in every JavaScript runtime (browsers, Node, Workers).
 //!
-//! Data flows one way, one module per step:
-//! options/body validated ([`api`]) → request built ([`client`]) → signed ([`sign`]) →
-//! sent (`transport`, wasm only) → envelope parsed ([`api::envelope`]) → result or [`Error`].
+//! Layers, each importing only those below it (docs/architecture.md):
+//! [`sign`] (pure signer) < [`api`] (the vendor's models, envelope, error codes) < [`client`]
+//! (options, policy, the call loop over runtime traits) < `wasm` (the JS API) | `native`
+//! (an HTTP client). One call: options/body validated → request built and signed → sent →
+//! envelope parsed → result or [`Error`].
 //!
 //! ```
 //! use volc_im::sign::{sign, Credentials, Scope, SignableRequest, SigningTime};
@@ -39,23 +41,18 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
-pub mod error;
+pub mod client;
 pub mod sign;
 
-pub use error::{Error, ErrorCode};
-pub mod client;
-pub mod policy;
-pub mod url;
+pub use api::error::{Error, ErrorCode};
 
-#[cfg(all(target_arch = "wasm32", feature = "client"))]
-pub mod call;
+/// The JavaScript API (`ImClient`, `signRequest`, `VolcError`): the only code that names
+/// `wasm_bindgen`, `js_sys` or `web_sys`.
 #[cfg(target_arch = "wasm32")]
-pub mod js;
-#[cfg(all(target_arch = "wasm32", feature = "client"))]
-pub mod transport;
+pub mod wasm;
 
-// Talc instead of std's dlmalloc: a few KB less `.wasm` and faster small allocations, which
-// signing and JSON are made of (measured in docs/benchmarks.md).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+/// The native sender: the same call loop over an HTTP client and tokio time.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::{Client, Config};

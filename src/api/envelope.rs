@@ -70,6 +70,10 @@ pub struct Success {
     pub metadata: ResponseMetadata,
     /// `Result`, as JSON; typed actions read it further (e.g. `P2PSendMessageResult::from_value`).
     pub result: Value,
+    /// The HTTP status it came with.
+    pub status: u16,
+    /// How many attempts the call made (set by the call loop; 0 from `decode`).
+    pub attempts: u32,
 }
 
 fn preview(body: &[u8]) -> String {
@@ -81,7 +85,7 @@ fn preview(body: &[u8]) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let mut out = ["a body starting ", &crate::error::quote(clean.trim())].concat();
+    let mut out = ["a body starting ", &crate::sign::quote(clean.trim())].concat();
     if body.len() > 80 {
         out.push('…');
     }
@@ -154,7 +158,12 @@ pub fn decode(action: &str, status: u16, body: &[u8]) -> Result<Success, Error> 
         region: text(meta, "Region"),
     };
     match doc.get_mut("Result").map(Value::take) {
-        Some(result) if !result.is_null() => Ok(Success { metadata, result }),
+        Some(result) if !result.is_null() => Ok(Success {
+            metadata,
+            result,
+            status,
+            attempts: 0,
+        }),
         _ => Err(not_envelope("no Result", metadata.request_id)),
     }
 }

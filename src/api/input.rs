@@ -162,7 +162,7 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
         while let Some(key) = map.next_key::<String>()? {
             if entries.iter().any(|(k, _)| *k == key) {
                 return Err(serde::de::Error::custom(
-                    ["duplicate key ", &crate::error::quote(&key)].concat(),
+                    ["duplicate key ", &crate::sign::quote(&key)].concat(),
                 ));
             }
             let value = map.next_value()?;
@@ -191,7 +191,7 @@ pub fn reject_unknown(entries: &Entries, what: &str, known: &[&str]) -> Result<(
             [
                 what,
                 ": unknown field ",
-                &crate::error::quote(k),
+                &crate::sign::quote(k),
                 "; known fields are ",
                 &known.join(", "),
             ]
@@ -355,104 +355,5 @@ mod json_tests {
             .starts_with("body.Id: 7221856821303362000 is not a safe"));
         assert!(to_json_value(&Input::Number(f64::NAN), "body").is_err());
         assert!(to_json_value(&Input::Other("function"), "body").is_err());
-    }
-}
-
-/// Entries framed by the JS side as one string (see `src/js/marshal.js`): `key \0 tag \0
-/// payload` per entry, tags `s` string, `u` undefined, `b` bytes and `t` a long string (both
-/// passed beside the frame: `side(tag, index)` returns them),
-/// `d` Date (integer ms, empty for an Invalid Date), `h` object of strings (count, then pairs).
-/// `None` for a malformed frame, which only a bug could produce.
-pub fn entries_from_packed(
-    packed: &str,
-    mut side: impl FnMut(&str, u32) -> Option<Input>,
-) -> Option<Entries> {
-    let mut out = Vec::new();
-    if packed.is_empty() {
-        return Some(out);
-    }
-    let mut t = packed.split('\0');
-    while let Some(key) = t.next() {
-        let value = match (t.next()?, t.next()?) {
-            ("s", s) => Input::Str(s.to_owned()),
-            ("u", _) => Input::Absent,
-            (tag @ ("b" | "t"), i) => side(tag, u32::try_from(parse_i64(i)?).ok()?)?,
-            ("d", "") => Input::Date(f64::NAN),
-            ("d", ms) => Input::Date(parse_i64(ms)? as f64),
-            ("h", n) => {
-                let n = parse_i64(n)?;
-                let mut pairs = Vec::new();
-                for _ in 0..n {
-                    let (k, v) = (t.next()?, t.next()?);
-                    pairs.push((k.to_owned(), Input::Str(v.to_owned())));
-                }
-                Input::Object(pairs)
-            }
-            _ => return None,
-        };
-        out.push((key.to_owned(), value));
-    }
-    Some(out)
-}
-
-/// Decimal integer text (no float parsing code in the `.wasm`).
-fn parse_i64(s: &str) -> Option<i64> {
-    let (neg, digits) = match s.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, s),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut n: i64 = 0;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-    }
-    Some(if neg { -n } else { n })
-}
-
-#[cfg(test)]
-mod packed_tests {
-    use super::*;
-
-    #[test]
-    fn packed_entries_round_trip_every_tag() {
-        let packed = "method\0s\0POST\0sessionToken\0u\0\0body\0b\x000\0date\0d\0-1500\0bad\0d\0\0headers\0h\x002\0A\0x\0B\0\0tail\0s\0";
-        let e = entries_from_packed(packed, |tag, i| {
-            (tag == "b" && i == 0).then(|| Input::Bytes(b"hi".to_vec()))
-        })
-        .unwrap();
-        assert_eq!(e[0], ("method".into(), Input::Str("POST".into())));
-        assert_eq!(e[1].1, Input::Absent);
-        assert_eq!(e[2].1, Input::Bytes(b"hi".to_vec()));
-        assert_eq!(e[3].1, Input::Date(-1500.0));
-        assert!(matches!(e[4].1, Input::Date(ms) if ms.is_nan()));
-        assert_eq!(
-            e[5].1,
-            Input::Object(vec![
-                ("A".into(), Input::Str("x".into())),
-                ("B".into(), Input::Str("".into()))
-            ])
-        );
-        assert_eq!(e[6], ("tail".into(), Input::Str("".into())));
-        assert_eq!(entries_from_packed("", |_, _| None), Some(vec![]));
-    }
-
-    #[test]
-    fn malformed_frames_are_none() {
-        for bad in [
-            "k",
-            "k\0s",
-            "k\0x\0v",
-            "k\0h\x003\0a\0b",
-            "k\0d\x001.5",
-            "k\0b\0",
-            "k\0t\0-1",
-        ] {
-            assert_eq!(entries_from_packed(bad, |_, _| None), None, "{bad:?}");
-        }
     }
 }

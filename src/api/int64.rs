@@ -46,7 +46,7 @@ pub fn int64(field: &str, v: &Input) -> Result<i64, Error> {
             } else {
                 " is not a decimal integer (digits with an optional leading '-', no '+', spaces or exponent)"
             };
-            err(field, &[&crate::error::quote(s), why].concat())
+            err(field, &[&crate::sign::quote(s), why].concat())
         }),
         Input::OutOfRange(text) => Err(err(
             field,

@@ -1,7 +1,9 @@
-//! The vendor's data model: request validation, int64 rules, the response envelope.
-//! Serde and plain Rust only — no wasm, no I/O — so it is shared with the simulator.
+//! The vendor's data model: request validation, int64 rules, the response envelope, and the
+//! one table of error codes with the error type. Serde and plain Rust only — no wasm, no I/O;
+//! it builds on `sign` and nothing above it.
 
 pub mod envelope;
+pub mod error;
 pub mod input;
 pub mod int64;
 pub mod p2p;

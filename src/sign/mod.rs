@@ -7,8 +7,8 @@
 pub mod canonical;
 pub mod key;
 pub mod time;
+pub mod url;
 
-use crate::error::quote;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -92,12 +92,41 @@ pub enum SignError {
     InvalidHeaderValue(String),
     /// The same header is given twice (names compare case-insensitively).
     DuplicateHeader(String),
+    /// A URL that cannot be signed; the whole message (field, URL with any password hidden, why).
+    InvalidUrl(String),
+}
+
+/// `s` as a JSON string literal, for quoting a caller's input in a message. Written here, not
+/// taken from serde_json: the signer is the bottom layer and stays free of serde (and of the
+/// Unicode tables `{:?}` would add to the `.wasm`). Every layer above quotes with this one.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl fmt::Display for SignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::EmptyAccessKeyId => f.write_str("accessKeyId: must be a non-empty string"),
+            Self::InvalidUrl(message) => f.write_str(message),
             Self::EmptySecretAccessKey => {
                 f.write_str("secretAccessKey: must be a non-empty string")
             }

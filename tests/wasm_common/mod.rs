@@ -71,7 +71,7 @@ fn every_vector_signs_byte_for_byte_in_this_runtime() {
         set(&opts, "region", i["region"].as_str().unwrap());
         set(&opts, "service", i["service"].as_str().unwrap());
         set(&opts, "date", Date::new(&JsValue::from_str(&iso)));
-        let out = volc_im::js::sign_request(opts.into())
+        let out = volc_im::wasm::sign_request(opts.into())
             .map_err(|e| format!("{e:?}"))
             .unwrap();
         let name = v["name"].as_str().unwrap();
@@ -110,7 +110,7 @@ fn p2p_body(conv: JsValue) -> Object {
 }
 
 fn entries(o: &Object) -> volc_im::api::input::Entries {
-    volc_im::js::convert::to_entries(o).unwrap()
+    volc_im::wasm::convert::to_entries(o).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -162,7 +162,7 @@ fn int64_outputs_are_strings_or_bigints_never_rounded() {
     let v: Value =
         serde_json::from_str(r#"{"UserId":10001,"Big":9223372036854775807,"Small":5,"F":1.5}"#)
             .unwrap();
-    let s = volc_im::js::convert::to_js(&v, &["UserId"], Int64Mode::String);
+    let s = volc_im::wasm::convert::to_js(&v, &["UserId"], Int64Mode::String);
     assert_eq!(
         Reflect::get(&s, &"UserId".into())
             .unwrap()
@@ -182,7 +182,7 @@ fn int64_outputs_are_strings_or_bigints_never_rounded() {
         Some(5.0)
     );
     assert_eq!(Reflect::get(&s, &"F".into()).unwrap().as_f64(), Some(1.5));
-    let b = volc_im::js::convert::to_js(&v, &["UserId"], Int64Mode::BigInt);
+    let b = volc_im::wasm::convert::to_js(&v, &["UserId"], Int64Mode::BigInt);
     let big = Reflect::get(&b, &"Big".into()).unwrap();
     assert!(big.is_bigint());
     assert_eq!(
@@ -197,7 +197,9 @@ fn errors_are_volc_errors_without_the_secret() {
     set(&opts, "accessKeyId", "AK");
     set(&opts, "secretAccessKey", "wasm-test-secret");
     set(&opts, "timeoutMs", -1);
-    let err = volc_im::js::ImClient::new(opts.into()).err().unwrap();
+    let err = volc_im::wasm::im_client::ImClient::new(opts.into())
+        .err()
+        .unwrap();
     assert_eq!(get_str(&err, "name"), "VolcError");
     assert_eq!(get_str(&err, "code"), "InvalidArgument");
     assert!(get_str(&err, "message").starts_with("timeoutMs:"));

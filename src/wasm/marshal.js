@@ -13,9 +13,9 @@
 // UTF-8 by the platform: the glue's own string passing copies ASCII one character at a time.
 const encoder = new TextEncoder();
 
-// What kind of value `v` is, in one call (src/js/convert.rs would otherwise test typeof,
+// What kind of value `v` is, in one call (src/wasm/convert.rs would otherwise test typeof,
 // Array.isArray, instanceof and the prototype one boundary crossing at a time). The numbers
-// are `Kind` in convert.rs.
+// are `Kind` in src/wasm/convert.rs.
 const PLAIN_OBJECT = 12;
 
 export function kindOf(v) {
@@ -56,7 +56,7 @@ export function takeSide(i) {
   return v;
 }
 
-// The general path's own budget of values per input (src/js/convert.rs MAX_NODES).
+// The general path's own budget of values per input (src/wasm/convert.rs MAX_NODES).
 const MAX_TOKENS = 100_000;
 
 export function packFlat(o) {

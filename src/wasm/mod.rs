@@ -1,38 +1,31 @@
-//! The JavaScript API (`#[wasm_bindgen]` exports): converts JS values, delegates to the Rust
-//! core, and turns Rust errors into `VolcError`s. No rules live here.
+//! The JavaScript API (`#[wasm_bindgen]` exports) — the only code that names `wasm_bindgen`,
+//! `js_sys` or `web_sys`. It translates: JS values in ([`convert`], and the signRequest fast
+//! path [`marshal`]), a JS runtime for the call loop ([`transport`], [`credentials`]), results
+//! and `VolcError`s out ([`errors`]). The rules live in `client` and `api`.
 
 pub mod convert;
+#[cfg(feature = "client")]
+pub mod credentials;
 pub mod errors;
 #[cfg(feature = "client")]
 pub mod im_client;
+pub mod marshal;
 #[cfg(feature = "client")]
-pub use im_client::ImClient;
+pub mod transport;
 
-/// `marshal.js`: flat options and the signed result as one string each way.
-mod marshal {
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen(module = "/src/js/marshal.js")]
-    extern "C" {
-        #[wasm_bindgen(js_name = packFlat)]
-        pub fn pack_flat(options: &JsValue) -> Option<js_sys::Uint8Array>;
-        #[wasm_bindgen(js_name = unpackSigned)]
-        pub fn unpack_signed(packed: &str) -> JsValue;
-        #[wasm_bindgen(js_name = takeSide)]
-        pub fn take_side(index: u32) -> JsValue;
-    }
-}
-use crate::api::input::{entries_from_packed, Entries, Input};
-use crate::client;
+use crate::api::input::Entries;
+use crate::client::sign_request;
 use crate::Error;
-use errors::Failure;
-use js_sys::Uint8Array;
+use errors::reject;
 use wasm_bindgen::prelude::*;
 
-pub(crate) fn reject(f: Failure) -> JsValue {
-    errors::to_js(&f)
-}
+// Talc instead of std's dlmalloc: a few KB less `.wasm` and faster small allocations, which
+// signing and JSON are made of (measured in docs/benchmarks.md).
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+/// The options object of `what` as entries (`undefined`/`null`: none).
 pub(crate) fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error> {
     if v.is_undefined() || v.is_null() {
         return Ok(Vec::new());
@@ -54,25 +47,14 @@ pub(crate) fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error>
 pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, Error> {
         // One string across the boundary when the options are flat (the usual case).
-        let packed =
-            marshal::pack_flat(&options).and_then(|bytes| String::from_utf8(bytes.to_vec()).ok());
-        let entries = match packed.and_then(|p| {
-            entries_from_packed(&p, |tag, index| {
-                let bytes = marshal::take_side(index).dyn_into::<Uint8Array>().ok()?;
-                match tag {
-                    "b" => Some(Input::Bytes(bytes.to_vec())),
-                    _ => String::from_utf8(bytes.to_vec()).ok().map(Input::Str),
-                }
-            })
-        }) {
+        let entries = match marshal::entries(&options) {
             Some(entries) => entries,
             None => options_entries(&options, "options")?,
         };
-        let signed = client::sign_request(&entries, js_sys::Date::now())?;
+        let signed = sign_request::sign_request(&entries, js_sys::Date::now())?;
         // Every signed part is NUL-free (header values, key ids and tokens refuse NUL; URL parts
         // are percent-encoded), so the frame always holds; `None` would be a signer bug.
-        let packed = signed
-            .packed()
+        let packed = marshal::pack_signed(&signed)
             .ok_or_else(|| Error::invalid_argument("a signed part contains NUL"))?;
         let out = marshal::unpack_signed(&packed);
         if let Some(body) = &signed.body {

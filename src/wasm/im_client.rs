@@ -1,18 +1,20 @@
-//! `ImClient` for JS: converts arguments, runs the call through [`Session`], and converts the
-//! result. No rules live here.
+//! `ImClient` for JS: converts arguments, runs the call through the client's [`Session`] with
+//! a [`JsCall`] runtime, and converts the result. No rules live here.
 
-use super::{convert, errors::Failure, options_entries, reject};
+use super::credentials::Provider;
+use super::errors::{reject, JsFailure};
+use super::transport::{self, JsCall};
+use super::{convert, options_entries};
 use crate::api::envelope::Success;
 use crate::api::input::{entries_from_json_text, to_json_value, Input};
 use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
-use crate::call::Session;
-use crate::client::{CallOptions, ClientConfig};
-use crate::transport::{self, AbortSignal};
+use crate::client::{CallOptions, ClientConfig, Session};
 use crate::Error;
 use js_sys::{Function, Object, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
 
 /// A body given as a plain object or as JSON text (what a relay receives), as entries.
 fn body_entries(body: &JsValue) -> Result<Input, Error> {
@@ -44,10 +46,30 @@ fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, Error> {
         .ok_or_else(|| Error::invalid_argument("signal: expected an AbortSignal"))
 }
 
+/// What a client keeps between calls: the shared session and the caller's functions.
+struct Shared {
+    session: Session,
+    fetch: Option<Function>,
+    on_event: Option<Function>,
+    provider: Option<Provider>,
+}
+
+impl Shared {
+    /// The runtime of one call with `signal`.
+    fn call<'a>(&'a self, signal: Option<&'a AbortSignal>) -> JsCall<'a> {
+        JsCall {
+            fetch: self.fetch.as_ref(),
+            on_event: self.on_event.as_ref(),
+            provider: self.provider.as_ref(),
+            signal,
+        }
+    }
+}
+
 /// A client for the IM OpenAPI. Options are validated here, so mistakes throw at once.
 #[wasm_bindgen(js_name = ImClient)]
 pub struct ImClient {
-    session: Rc<Session>,
+    shared: Rc<Shared>,
 }
 
 #[wasm_bindgen(js_class = ImClient)]
@@ -62,21 +84,20 @@ impl ImClient {
                 .ok()
                 .and_then(|f| f.dyn_into::<Function>().ok())
         };
-        let session = Session::new(
-            config,
-            function("fetch"),
-            function("credentials"),
-            function("onEvent"),
-        );
         Ok(ImClient {
-            session: Rc::new(session),
+            shared: Rc::new(Shared {
+                session: Session::new(config),
+                fetch: function("fetch"),
+                on_event: function("onEvent"),
+                provider: function("credentials").map(Provider::new),
+            }),
         })
     }
 
     /// `P2PSendMessage`: a pass-through message to the online members of a conversation.
     #[wasm_bindgen(js_name = p2pSendMessage)]
     pub fn p2p_send_message(&self, body: JsValue, options: JsValue) -> Promise {
-        let session = self.session.clone();
+        let shared = self.shared.clone();
         future_to_promise(async move {
             let run = async {
                 CallOptions::from_entries(&options_entries(&options, "callOptions")?, false)?;
@@ -85,28 +106,31 @@ impl ImClient {
                     unreachable!()
                 };
                 let request = P2PSendMessageRequest::from_entries(&entries)?;
-                let ok: Success = session
+                let ok: Success = shared
+                    .session
                     .execute(
+                        &shared.call(signal.as_ref()),
                         p2p::ACTION,
                         crate::api::IM_VERSION,
                         request.to_json(),
-                        signal.as_ref(),
                     )
                     .await?;
                 // The spec's fields only, checked: a Result of another shape is InvalidResponse.
+                // (Hardening finding 5: it reported status 200 and 0 attempts whatever happened.)
                 let result = P2PSendMessageResult::from_value(&ok.result).map_err(|why| {
                     let mut e = Error::invalid_response(
-                        200,
+                        ok.status,
                         ["Result is not a P2PSendMessage result: ", &why].concat(),
                     );
                     e.request_id = Some(ok.metadata.request_id.clone());
+                    e.attempts = ok.attempts;
                     e.with_action(p2p::ACTION)
                 })?;
                 let out = ok.metadata.envelope_with(result.to_value());
-                Ok::<_, Failure>(convert::to_js(
+                Ok::<_, JsFailure>(convert::to_js(
                     &out,
                     &p2p::INT64_FIELDS,
-                    session.config.int64,
+                    shared.session.config.int64,
                 ))
             };
             run.await.map_err(reject)
@@ -115,7 +139,7 @@ impl ImClient {
 
     /// Any IM action: `call("GetConversationMarks", body, { version, signal, int64Fields })`.
     pub fn call(&self, action: JsValue, body: JsValue, options: JsValue) -> Promise {
-        let session = self.session.clone();
+        let shared = self.shared.clone();
         future_to_promise(async move {
             let run = async {
                 let action = action.as_string().ok_or_else(|| {
@@ -127,12 +151,13 @@ impl ImClient {
                 let json = to_json_value(&body_entries(&body)?, "body")?;
                 let bytes = serde_json::to_vec(&json)
                     .map_err(|e| Error::invalid_argument(e.to_string()))?;
-                let ok: Success = session
-                    .execute(&action, &opts.version, bytes, signal.as_ref())
+                let ok: Success = shared
+                    .session
+                    .execute(&shared.call(signal.as_ref()), &action, &opts.version, bytes)
                     .await?;
                 let fields: Vec<&str> = opts.int64_fields.iter().map(String::as_str).collect();
                 let out = ok.metadata.envelope_with(ok.result);
-                Ok::<_, Failure>(convert::to_js(&out, &fields, session.config.int64))
+                Ok::<_, JsFailure>(convert::to_js(&out, &fields, shared.session.config.int64))
             };
             run.await.map_err(reject)
         })
@@ -141,7 +166,7 @@ impl ImClient {
     /// Shows who the client is, never the secret.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        let c = &self.session.config;
+        let c = &self.shared.session.config;
         [
             "ImClient { accessKeyId: ",
             access_key_id(c),
@@ -159,7 +184,7 @@ impl ImClient {
     /// `JSON.stringify(client)`: the same public facts, never the secret.
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json_js(&self) -> JsValue {
-        let c = &self.session.config;
+        let c = &self.shared.session.config;
         let endpoint = [c.endpoint.scheme, "://", &c.endpoint.authority].concat();
         let out = Object::new();
         for (k, v) in [

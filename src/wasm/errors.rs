@@ -1,32 +1,18 @@
 //! Rust errors as JS `VolcError`s (the class lives in `errors.js`, so `instanceof` and
 //! `cause` behave as JS users expect).
 
-use crate::Error;
+use crate::client::Failure;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/js/errors.js")]
+#[wasm_bindgen(module = "/src/wasm/errors.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeVolcError)]
     fn make_volc_error(code: &str, message: &str, props: &JsValue, cause: &JsValue) -> JsValue;
 }
 
-/// An error plus the JS value that caused it (a `fetch` rejection), if any.
-pub struct Failure {
-    /// What went wrong.
-    pub error: Error,
-    /// The JS value behind it (kept as the `VolcError`'s `cause`), or `undefined`.
-    pub cause: JsValue,
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        Self {
-            error,
-            cause: JsValue::UNDEFINED,
-        }
-    }
-}
+/// A failure whose cause is a JS value (a `fetch` rejection, what a provider threw).
+pub type JsFailure = Failure<JsValue>;
 
 fn set(obj: &Object, key: &str, value: JsValue) {
     // Setting a property on a fresh plain object cannot fail.
@@ -34,7 +20,7 @@ fn set(obj: &Object, key: &str, value: JsValue) {
 }
 
 /// Builds the `VolcError`. Properties hold no BigInt, so `JSON.stringify(err)` works.
-pub fn to_js(f: &Failure) -> JsValue {
+pub fn to_js(f: &JsFailure) -> JsValue {
     let e = &f.error;
     let props = Object::new();
     if let Some(n) = e.code_n {
@@ -51,5 +37,11 @@ pub fn to_js(f: &Failure) -> JsValue {
     }
     set(&props, "retryable", JsValue::from_bool(e.retryable));
     set(&props, "attempts", JsValue::from(e.attempts));
-    make_volc_error(e.code.as_str(), &e.message, &props, &f.cause)
+    let cause = f.cause.clone().unwrap_or(JsValue::UNDEFINED);
+    make_volc_error(e.code.as_str(), &e.message, &props, &cause)
+}
+
+/// The rejection value for a failure.
+pub fn reject(f: JsFailure) -> JsValue {
+    to_js(&f)
 }

@@ -1,6 +1,7 @@
 //! Reliability decisions, as pure functions of time and inputs: which failures may be retried,
-//! how long to back off, the client-side QPS pacer, and the clock offset learnt from a server's
-//! `Date`. The async loop that applies them lives in `call` (wasm); these are tested natively.
+//! how long to back off, `Retry-After`, the client-side QPS pacer, the clock offset learnt from
+//! a server's `Date`, and when credentials are refreshed. The loop that applies them is
+//! `client::call`, for every runtime.
 
 use crate::sign::SigningTime;
 use crate::{Error, ErrorCode};
@@ -109,19 +110,6 @@ fn may_have_been_processed(err: &Error) -> bool {
     }
 }
 
-/// Connection failures (by the runtime's error code) that happen before any byte of the
-/// request is sent — refused, no DNS answer, connect timeout — so a retry cannot duplicate.
-pub fn failed_before_sending(code: &str) -> bool {
-    matches!(
-        code,
-        "ECONNREFUSED"
-            | "ConnectionRefused"
-            | "ENOTFOUND"
-            | "EAI_AGAIN"
-            | "UND_ERR_CONNECT_TIMEOUT"
-    )
-}
-
 /// The client-side QPS limiter: no more than `limit` requests leave in any window of
 /// `span + margin` ms, where `limit / span` is the configured qps, and consecutive requests
 /// leave at least half an average interval apart, so a burst is spread over half a window
@@ -228,6 +216,26 @@ impl Pacer {
         }
         self.latencies.push_back((now_ms, ms));
     }
+}
+
+/// The clock-skew rule: after `InvalidTimestamp`, the offset to add to the clock we signed
+/// with (`signing_clock_ms`), learnt from the response's `Date`; `None` when there is nothing
+/// to correct (another code, no readable `Date`, or within its rounding).
+pub fn skew_correction(
+    code: &str,
+    date_header: Option<&str>,
+    signing_clock_ms: f64,
+) -> Option<f64> {
+    if !code.eq_ignore_ascii_case("InvalidTimestamp") {
+        return None;
+    }
+    clock_offset_from(date_header?, signing_clock_ms)
+}
+
+/// The credentials rule: after `InvalidSecretToken` a provider's credentials are asked for
+/// again (once per call), since an STS token may have expired early.
+pub fn refresh_credentials_after(code: &str) -> bool {
+    code.eq_ignore_ascii_case("InvalidSecretToken")
 }
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the `Date` header's form.

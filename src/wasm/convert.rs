@@ -19,7 +19,7 @@ extern "C" {
     fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/marshal.js")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/wasm/marshal.js")]
 extern "C" {
     #[wasm_bindgen(js_name = kindOf)]
     fn kind_of(v: &JsValue) -> u32;

@@ -6,12 +6,6 @@
 
 use std::fmt;
 
-/// `s` as a JSON string literal, for quoting user input in messages (cheaper in the `.wasm`
-/// than `{:?}`, which drags in Unicode tables).
-pub fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
-}
-
 /// What kind of failure this is. Vendor codes pass through unchanged.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -46,13 +40,96 @@ impl ErrorCode {
     }
 }
 
-/// Vendor codes after which the request certainly was not processed, so a retry cannot
-/// deliver a message twice (docs/spec/signing.md, "Retries").
-const RETRYABLE_VENDOR_CODES: [&str; 3] = [
-    "FlowLimitExceeded",
-    "ServiceUnavailableTemp",
-    "FailToConnect",
+/// One of the vendor's error codes (docs/spec/signing.md "Common error codes", and the IM
+/// service codes of docs/spec/P2PSendMessage.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VendorCode {
+    /// `ResponseMetadata.Error.Code`.
+    pub code: &'static str,
+    /// `CodeN` as documented (`None`: the vendor documents none).
+    pub code_n: Option<i64>,
+    /// The request certainly was not processed, so a retry cannot deliver a message twice.
+    pub retryable: bool,
+    /// An IM service code rather than a common gateway code.
+    pub im: bool,
+}
+
+const fn common(code: &'static str, code_n: i64, retryable: bool) -> VendorCode {
+    VendorCode {
+        code,
+        code_n: Some(code_n),
+        retryable,
+        im: false,
+    }
+}
+
+const fn im(code: &'static str) -> VendorCode {
+    VendorCode {
+        code,
+        code_n: None,
+        retryable: false,
+        im: true,
+    }
+}
+
+/// Every vendor code this client knows: the one table the retry rule reads, and that the
+/// types (`index.d.ts`), the README and the simulator are checked against
+/// (`scripts/check-codes.mjs`). Codes not listed pass through unchanged and are not retried.
+pub const VENDOR_CODES: [VendorCode; 24] = [
+    common("MissingParameter", 100002, false),
+    common("MissingAuthenticationToken", 100003, false),
+    common("MissingRequestInfo", 100004, false),
+    common("MissingSignature", 100005, false),
+    common("InvalidTimestamp", 100006, false),
+    common("ServiceNotFound", 100007, false),
+    common("InvalidActionOrVersion", 100008, false),
+    common("InvalidAccessKey", 100009, false),
+    common("SignatureDoesNotMatch", 100010, false),
+    common("LackPolicy", 100012, false),
+    common("AccessDenied", 100013, false),
+    common("InternalError", 100014, false),
+    // The gateway could not reach the service: the request never got there.
+    common("FailToConnect", 100015, true),
+    // The service may have acted before the gateway gave up: not safe.
+    common("InternalServiceTimeout", 100016, false),
+    // Throttled before processing.
+    common("FlowLimitExceeded", 100018, true),
+    common("ServiceUnavailableTemp", 100019, true),
+    VendorCode {
+        code: "InvalidSecretToken",
+        code_n: None,
+        retryable: false,
+        im: false,
+    },
+    im("JsonParsingError"),
+    im("InvalidParam"),
+    im("AppNotFound"),
+    im("ConversationNotFound"),
+    im("ParticipantNotInConversation"),
+    im("AppStatusException"),
+    im("NoAuth"),
 ];
+
+/// The table's entry for `code`, compared case-insensitively (the vendor's own pages are not
+/// consistent about case).
+pub fn vendor_code(code: &str) -> Option<&'static VendorCode> {
+    VENDOR_CODES
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code))
+}
+
+/// Connection failures (by the runtime's error code) that happen before any byte of the
+/// request is sent — refused, no DNS answer, connect timeout — so a retry cannot duplicate.
+pub fn failed_before_sending(code: &str) -> bool {
+    matches!(
+        code,
+        "ECONNREFUSED"
+            | "ConnectionRefused"
+            | "ENOTFOUND"
+            | "EAI_AGAIN"
+            | "UND_ERR_CONNECT_TIMEOUT"
+    )
+}
 
 /// A failure, with everything the vendor told us about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,7 +221,7 @@ impl Error {
         m.push_str(" (");
         m.push_str(&detail);
         m.push(')');
-        if code.is_some_and(crate::policy::failed_before_sending) {
+        if code.is_some_and(failed_before_sending) {
             m.push_str("; nothing was sent: check endpoint and that the server is up");
         }
         Self::new(ErrorCode::NetworkError, m)
@@ -153,10 +230,7 @@ impl Error {
     /// The vendor's `ResponseMetadata.Error`.
     pub fn vendor(code: &str, code_n: Option<i64>, message: &str) -> Self {
         Self {
-            // Case-insensitively: the vendor's own pages are not consistent about case.
-            retryable: RETRYABLE_VENDOR_CODES
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(code)),
+            retryable: vendor_code(code).is_some_and(|c| c.retryable),
             code_n,
             ..Self::new(ErrorCode::Vendor(code.to_owned()), message)
         }

@@ -1,12 +1,13 @@
 // Waiting on JavaScript promises with a time limit and the caller's AbortSignal, as ONE promise
-// for the Rust side (src/transport.rs decides what every outcome means). Doing this plumbing
+// for the Rust side (src/wasm/transport.rs decides what every outcome means). Doing this plumbing
 // here instead of in Rust saves the closures, races and futures that each crossing of the wasm
 // boundary would cost (~half of a send's overhead).
 //
 // `guarded` settles within timeoutMs even when the work ignores its AbortSignal, and leaves no
 // timer or listener behind. It resolves to the work's value; it rejects with [kind, cause],
 // kind "timeout" | "aborted" | "signal" (the caller's signal refused a listener; the work
-// never started) | "error" (the work threw or rejected: cause).
+// never started) | "tooLarge" (the body passed the cap: cause is the status) | "error" (the
+// work threw or rejected: cause).
 function guarded(timeoutMs, signal, work) {
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
@@ -38,14 +39,61 @@ function guarded(timeoutMs, signal, work) {
     }
     (async () => work(controller.signal))().then(
       (value) => settle(resolve, value),
-      (cause) => settle(reject, ["error", cause]),
+      (cause) => settle(reject, cause instanceof TooLarge ? ["tooLarge", cause.status] : ["error", cause]),
     );
   });
 }
 
-// One fetch attempt, body read included. Resolves to [status, Date header, Retry-After header,
-// body bytes].
-export function sendOnce(fetch, url, init, timeoutMs, signal) {
+class TooLarge {
+  constructor(status) {
+    this.status = status;
+  }
+}
+
+// The body, at most maxBytes of it: with a Content-Length within the cap and no
+// Content-Encoding, one arrayBuffer(); otherwise read as a stream and cancelled at the cap, so a
+// hostile or broken server cannot fill memory (wasm memory never shrinks).
+async function readCapped(response, maxBytes) {
+  const header = (name) => {
+    try {
+      return response.headers.get(name);
+    } catch {
+      return null;
+    }
+  };
+  const length = Number(header("Content-Length") ?? NaN);
+  if (length > maxBytes) throw new TooLarge(response.status);
+  if (length >= 0 && !header("Content-Encoding") || !response.body?.getReader) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw new TooLarge(response.status);
+    return bytes;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new TooLarge(response.status);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+// One fetch attempt, body read included (at most maxBytes). Resolves to [status, Date header,
+// Retry-After header, body bytes].
+export function sendOnce(fetch, url, init, timeoutMs, maxBytes, signal) {
   return guarded(timeoutMs, signal, async (attemptSignal) => {
     init.signal = attemptSignal;
     const response = await fetch(url, init);
@@ -63,7 +111,7 @@ export function sendOnce(fetch, url, init, timeoutMs, signal) {
     };
     const date = header("Date");
     const retryAfter = header("Retry-After");
-    return [status, date, retryAfter, new Uint8Array(await response.arrayBuffer())];
+    return [status, date, retryAfter, await readCapped(response, maxBytes)];
   });
 }
 
