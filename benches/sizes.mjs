@@ -52,16 +52,16 @@ export async function run() {
   const out = {};
   const pkg = (f) => `${root}pkg/${f}`;
   out["volc-im"] = {
-    label: "volc-im (pkg: .wasm + volc_im.js + browser.mjs + wasm-load.js + errors.js + marshal.js + transport.js)",
+    label: "volc-im (pkg: .wasm + volc_im.js + browser.mjs + wasm-load.js + errors.js + marshal.js + transport.js + snapshot.js)",
     platform: "browser",
     browserCapable: true,
-    ...measure([pkg("volc_im_bg.wasm"), pkg("volc_im.js"), pkg("browser.mjs"), pkg("wasm-load.js"), pkg("errors.js"), pkg("marshal.js"), pkg("transport.js")]),
+    ...measure([pkg("volc_im_bg.wasm"), pkg("volc_im.js"), pkg("browser.mjs"), pkg("wasm-load.js"), pkg("errors.js"), pkg("marshal.js"), pkg("transport.js"), pkg("snapshot.js")]),
   };
   out["volc-im/sign"] = {
-    label: "volc-im/sign (pkg: signer-only .wasm + volc_im_sign.js + sign-browser.mjs + wasm-load.js + errors.js + marshal.js)",
+    label: "volc-im/sign (pkg: signer-only .wasm + volc_im_sign.js + sign-browser.mjs + wasm-load.js + errors.js + marshal.js + snapshot.js)",
     platform: "browser",
     browserCapable: true,
-    ...measure([pkg("volc_im_sign_bg.wasm"), pkg("volc_im_sign.js"), pkg("sign-browser.mjs"), pkg("wasm-load.js"), pkg("errors.js"), pkg("marshal.js")]),
+    ...measure([pkg("volc_im_sign_bg.wasm"), pkg("volc_im_sign.js"), pkg("sign-browser.mjs"), pkg("wasm-load.js"), pkg("errors.js"), pkg("marshal.js"), pkg("snapshot.js")]),
   };
   // For comparison with the bundled libraries: the same entry style, bundled + minified JS
   // (the .wasm is emitted as an asset by bundlers, so it is added as is).

@@ -42,7 +42,8 @@
 
 pub mod api;
 pub mod client;
-pub mod sign;
+/// The signer: the bottom layer, its own crate (`sign/`) so it can be optimised for speed.
+pub use volc_im_sign as sign;
 
 pub use api::error::{Error, ErrorCode};
 

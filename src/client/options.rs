@@ -279,21 +279,32 @@ fn got(field: &str, expected: &str, v: &Input) -> Error {
     )
 }
 
+/// A string option (apart from [`read_as`] so that the signer-only build, which reads only
+/// strings, carries no number formatting).
+pub fn read_str(
+    v: &Input,
+    default: Option<&'static str>,
+    max_len: usize,
+    field: &str,
+) -> Result<Value, Error> {
+    match v {
+        v if v.is_absent() => Ok(default.map_or(Value::Absent, |d| Value::Str(d.into()))),
+        Input::Str(s) if s.is_empty() => Err(invalid(field, "must not be empty")),
+        Input::Str(s) if s.len() > max_len => Err(invalid(
+            field,
+            &["is longer than ", &max_len.to_string(), " bytes"].concat(),
+        )),
+        Input::Str(s) => Ok(Value::Str(s.clone())),
+        other => Err(got(field, "a string", other)),
+    }
+}
+
 /// Reads `key` of `entries` by the rule of `spec`; `field` names it in errors (e.g.
 /// `credentials().accessKeyId`). A string value is never quoted back: it may be a secret.
 pub fn read_as(entries: &Entries, key: &str, spec: &Spec, field: &str) -> Result<Value, Error> {
     let v = get(entries, key);
     match spec.kind {
-        Kind::Str { default, max_len } => match v {
-            v if v.is_absent() => Ok(default.map_or(Value::Absent, |d| Value::Str(d.into()))),
-            Input::Str(s) if s.is_empty() => Err(invalid(field, "must not be empty")),
-            Input::Str(s) if s.len() > max_len => Err(invalid(
-                field,
-                &["is longer than ", &max_len.to_string(), " bytes"].concat(),
-            )),
-            Input::Str(s) => Ok(Value::Str(s.clone())),
-            other => Err(got(field, "a string", other)),
-        },
+        Kind::Str { default, max_len } => read_str(v, default, max_len, field),
         Kind::Millis { default, max } => match v {
             v if v.is_absent() => {
                 Ok(default.map_or(Value::Absent, |d| Value::Number(f64::from(d))))
@@ -382,21 +393,24 @@ pub fn credentials_from(entries: &Entries, what: &str) -> Result<Credentials, Er
             [what, ".", f].concat()
         }
     };
+    // The bounds of CLIENT_OPTIONS, named directly: the signer-only build then carries no copy
+    // of the option table (a test checks that they agree).
+    let string = |name: &str| -> Result<Value, Error> {
+        let max_len = if name == "sessionToken" {
+            MAX_TOKEN_BYTES
+        } else {
+            MAX_NAME_BYTES
+        };
+        read_str(get(entries, name), None, max_len, &field(name))
+    };
     let required = |name: &str| -> Result<String, Error> {
-        let spec = spec(&CLIENT_OPTIONS, name);
-        read_as(entries, name, spec, &field(name))?
+        string(name)?
             .str()
             .ok_or_else(|| invalid(&field(name), "is required (a string)"))
     };
     let access_key_id = required("accessKeyId")?;
     let secret_access_key = required("secretAccessKey")?;
-    let session_token = read_as(
-        entries,
-        "sessionToken",
-        spec(&CLIENT_OPTIONS, "sessionToken"),
-        &field("sessionToken"),
-    )?
-    .str();
+    let session_token = string("sessionToken")?.str();
     if access_key_id
         .bytes()
         .any(|b| b <= b' ' || b >= 0x7f || b == b'/' || b == b',')
@@ -988,9 +1002,20 @@ mod tests {
         }
     }
 
-    /// Every option the table lists has a kind the readers handle, and the table has no twins.
+    /// Every option the table lists has a kind the readers handle, and the table has no twins;
+    /// the credential bounds `credentials_from` names directly are the table's.
     #[test]
     fn the_option_table_is_consistent() {
+        for (name, max) in [
+            ("accessKeyId", MAX_NAME_BYTES),
+            ("secretAccessKey", MAX_NAME_BYTES),
+            ("sessionToken", MAX_TOKEN_BYTES),
+        ] {
+            assert!(
+                matches!(spec(&CLIENT_OPTIONS, name).kind, Kind::Str { max_len, .. } if max_len == max),
+                "{name}"
+            );
+        }
         let mut names: Vec<&str> = CLIENT_OPTIONS.iter().map(|s| s.name).collect();
         names.sort_unstable();
         let n = names.len();

@@ -2,8 +2,8 @@
 //! and says what to send (URL with the canonical query, the headers to add). Time comes in as
 //! an argument; the JS framing of its result lives in `wasm`.
 
-use crate::api::input::{get, reject_unknown, to_json_value, Entries, Input};
-use crate::client::options::{credentials_from, read_as, Kind, Spec, MAX_NAME_BYTES};
+use crate::api::input::{get, reject_unknown, to_json_text, Entries, Input};
+use crate::client::options::{credentials_from, read_str, MAX_NAME_BYTES};
 use crate::sign::url::Url;
 use crate::sign::{self, canonical, quote, Scope, SignableRequest, SigningTime};
 use crate::Error;
@@ -42,15 +42,7 @@ fn invalid(field: &str, what: &str) -> Error {
 
 /// A required string option of `signRequest` (bounded like the client's names).
 fn required(entries: &Entries, name: &'static str, max_len: usize) -> Result<String, Error> {
-    let spec = Spec {
-        name,
-        kind: Kind::Str {
-            default: None,
-            max_len,
-        },
-        doc: "",
-    };
-    match read_as(entries, name, &spec, name)? {
+    match read_str(get(entries, name), None, max_len, name)? {
         crate::client::options::Value::Str(s) => Ok(s),
         _ => Err(invalid(name, "is required (a string)")),
     }
@@ -121,10 +113,7 @@ pub fn sign_request(entries: &Entries, now_ms: f64) -> Result<SignedRequest, Err
         Input::Str(s) => s.as_bytes(),
         Input::Bytes(b) => b,
         v @ (Input::Object(_) | Input::List(_)) => {
-            let value = to_json_value(v, "body")?;
-            json_body
-                .insert(serde_json::to_string(&value).unwrap_or_default())
-                .as_bytes()
+            json_body.insert(to_json_text(v, "body")?).as_bytes()
         }
         other => {
             return Err(invalid(

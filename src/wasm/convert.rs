@@ -1,107 +1,140 @@
 //! JS values in and out: translation only, no rules (the rules live in `api` and `client`).
+//!
+//! In: `snapshot.js` copies the caller's value into plain `[kind, payload]` arrays inside
+//! try/catch (so no JS exception can cross a Rust frame, and each property is read once), and
+//! [`read_node`] reads that copy into an [`Input`], keeping how numbers arrived (number vs
+//! BigInt). Out: JSON results back to JS values, with int64 as strings or BigInts.
 
 use crate::api::input::{Entries, Input, MAX_SAFE_INTEGER};
+use crate::api::int64::parse_decimal;
 use crate::client::Int64Mode;
-use js_sys::{Array, BigInt, Date, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
 
-const MAX_DEPTH: u32 = 64;
-/// Values read from one input at most: a cyclic or heavily shared structure (`a.push(a, a)`)
-/// would otherwise be walked exponentially often.
-const MAX_NODES: u32 = 100_000;
-
-#[wasm_bindgen::prelude::wasm_bindgen]
+#[wasm_bindgen(module = "/src/wasm/snapshot.js")]
 extern "C" {
-    // `catch` variants: a throwing getter or Proxy trap must become an error, not an exception
-    // crossing the wasm future (which would leave the call's promise pending).
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
-    fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_name = snapshot)]
+    fn snapshot_js(v: &JsValue) -> Array;
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/wasm/marshal.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = kindOf)]
-    fn kind_of(v: &JsValue) -> u32;
+/// A node's kind in a snapshot (`snapshot.js` writes the same numbers).
+mod kind {
+    pub const STR: u8 = 0;
+    pub const NUM: u8 = 1;
+    pub const UNDEF: u8 = 2;
+    pub const NULL: u8 = 3;
+    pub const BOOL: u8 = 4;
+    /// Payload: the BigInt's decimal text.
+    pub const BIGINT: u8 = 5;
+    /// Payload: a reason, below.
+    pub const OTHER: u8 = 6;
+    pub const LIST: u8 = 7;
+    /// Payload: a copy of the bytes.
+    pub const BYTES: u8 = 8;
+    /// Payload: milliseconds (NaN for an Invalid Date).
+    pub const DATE: u8 = 9;
+    /// Payload: `[key, node]` pairs in order.
+    pub const OBJECT: u8 = 10;
 }
 
-/// A JS value as an [`Input`], keeping how numbers arrived (number vs BigInt).
+/// What an `OTHER` node was, in the words errors use (`got …`).
+fn other(reason: u8) -> &'static str {
+    match reason {
+        0 => "function",
+        1 => "symbol",
+        2 => "class instance",
+        3 => "too deeply nested value",
+        4 => "value too large or cyclic (over 100000 parts)",
+        5 => "array whose length throws when read",
+        6 => "array whose elements throw when read",
+        7 => "object whose properties throw when read",
+        8 => "detached ArrayBuffer",
+        _ => "value that cannot be read (a revoked Proxy?)",
+    }
+}
+
+/// One snapshot node as an [`Input`]. Read with a few direct calls per node rather than
+/// through serde-wasm-bindgen's deserializer: that generic path added 16 KB gzip to both
+/// `.wasm` files (measured: whole client 103 → 119 KB, signer 45 → 62 KB), past the size budget,
+/// for a format that is our own and fixed. serde-wasm-bindgen carries errors and events.
+fn read_node(node: &JsValue) -> Input {
+    let node: &Array = node.unchecked_ref();
+    let payload = node.get(1);
+    match node.get(0).as_f64().map_or(u8::MAX, |k| k as u8) {
+        kind::STR => Input::Str(payload.as_string().unwrap_or_default()),
+        kind::NUM => Input::Number(payload.as_f64().unwrap_or(f64::NAN)),
+        kind::UNDEF => Input::Absent,
+        kind::NULL => Input::Null,
+        kind::BOOL => Input::Bool(payload.as_bool().unwrap_or_default()),
+        kind::BIGINT => {
+            let text = payload.as_string().unwrap_or_default();
+            parse_decimal(&text).map_or(Input::OutOfRange(text), Input::BigInt)
+        }
+        kind::LIST => Input::List(
+            payload
+                .unchecked_ref::<Array>()
+                .iter()
+                .map(|n| read_node(&n))
+                .collect(),
+        ),
+        kind::BYTES => Input::Bytes(payload.unchecked_ref::<Uint8Array>().to_vec()),
+        kind::DATE => Input::Date(payload.as_f64().unwrap_or(f64::NAN)),
+        kind::OBJECT => Input::Object(
+            payload
+                .unchecked_ref::<Array>()
+                .iter()
+                .map(|pair| {
+                    let pair: Array = pair.unchecked_into();
+                    (
+                        pair.get(0).as_string().unwrap_or_default(),
+                        read_node(&pair.get(1)),
+                    )
+                })
+                .collect(),
+        ),
+        kind::OTHER => Input::Other(other(payload.as_f64().map_or(u8::MAX, |r| r as u8))),
+        _ => Input::Other(other(u8::MAX)),
+    }
+}
+
+/// A caller's value, and its top-level objects and functions by key (`fetch`, `signal`, …).
+pub struct Snapshot {
+    /// The value.
+    pub input: Input,
+    /// A plain null-prototype object of this crate's: safe to read.
+    pub refs: JsValue,
+}
+
+impl Snapshot {
+    /// The top-level function `key`, if the value had one.
+    pub fn function(&self, key: &str) -> Option<js_sys::Function> {
+        Reflect::get(&self.refs, &JsValue::from_str(key))
+            .ok()?
+            .dyn_into()
+            .ok()
+    }
+
+    /// The top-level object or function `key`, if the value had one.
+    pub fn object(&self, key: &str) -> Option<JsValue> {
+        Reflect::get(&self.refs, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined())
+    }
+}
+
+/// A JS value as an [`Input`], through the guarded snapshot.
+pub fn snapshot(v: &JsValue) -> Snapshot {
+    let pair = snapshot_js(v);
+    Snapshot {
+        input: read_node(&pair.get(0)),
+        refs: pair.get(1),
+    }
+}
+
+/// A JS value as an [`Input`].
 pub fn to_input(v: &JsValue) -> Input {
-    to_input_at(v, 0, &mut 0)
-}
-
-fn to_input_at(v: &JsValue, depth: u32, nodes: &mut u32) -> Input {
-    *nodes += 1;
-    if *nodes > MAX_NODES {
-        return Input::Other("value too large or cyclic (over 100000 parts)");
-    }
-    // One call says what `v` is (marshal.js `kindOf`); one more reads it.
-    let kind = kind_of(v);
-    match kind {
-        0 => return Input::Str(v.as_string().unwrap_or_default()),
-        1 => return Input::Number(v.as_f64().unwrap_or(f64::NAN)),
-        2 => return Input::Absent,
-        3 => return Input::Null,
-        4 => return Input::Bool(v.as_bool().unwrap_or_default()),
-        5 => {
-            return match i64::try_from(v.clone()) {
-                Ok(i) => Input::BigInt(i),
-                Err(_) => Input::OutOfRange(
-                    v.unchecked_ref::<BigInt>()
-                        .to_string(10)
-                        .map(String::from)
-                        .unwrap_or_default(),
-                ),
-            }
-        }
-        6 => return Input::Other("function"),
-        7 => return Input::Other("symbol"),
-        _ => {}
-    }
-    if depth >= MAX_DEPTH {
-        return Input::Other("too deeply nested value");
-    }
-    match kind {
-        8 => {
-            let arr: &Array = v.unchecked_ref();
-            let mut items = Vec::with_capacity(arr.length() as usize);
-            for i in 0..arr.length() {
-                match Reflect::get_u32(arr, i) {
-                    Ok(item) => items.push(to_input_at(&item, depth + 1, nodes)),
-                    Err(_) => return Input::Other("array whose elements throw when read"),
-                }
-                if *nodes > MAX_NODES {
-                    return Input::Other("value too large or cyclic (over 100000 parts)");
-                }
-            }
-            Input::List(items)
-        }
-        9 => Input::Bytes(v.unchecked_ref::<Uint8Array>().to_vec()),
-        10 => Input::Bytes(Uint8Array::new(v).to_vec()),
-        11 => Input::Date(v.unchecked_ref::<Date>().get_time()),
-        12 => match entries_at(v, depth, nodes) {
-            Some(_) if *nodes > MAX_NODES => {
-                Input::Other("value too large or cyclic (over 100000 parts)")
-            }
-            Some(entries) => Input::Object(entries),
-            None => Input::Other("object whose properties throw when read"),
-        },
-        _ => Input::Other("class instance"),
-    }
-}
-
-fn entries_at(v: &JsValue, depth: u32, nodes: &mut u32) -> Option<Entries> {
-    let pairs = object_entries(v).ok()?;
-    let mut out = Vec::with_capacity(pairs.length() as usize);
-    for pair in pairs.iter() {
-        let pair: Array = pair.unchecked_into();
-        let value = to_input_at(&pair.get(1), depth + 1, nodes);
-        out.push((pair.get(0).as_string().unwrap_or_default(), value));
-        if *nodes > MAX_NODES {
-            break;
-        }
-    }
-    Some(out)
+    snapshot(v).input
 }
 
 /// A plain object's entries, or `None` when `v` is not a plain object.

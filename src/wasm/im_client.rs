@@ -4,9 +4,9 @@
 use super::credentials::Provider;
 use super::errors::{reject, JsFailure};
 use super::transport::{self, JsCall};
-use super::{convert, options_entries};
+use super::{convert, options_of};
 use crate::api::envelope::Success;
-use crate::api::input::{entries_from_json_text, to_json_value, Input};
+use crate::api::input::{entries_from_json_text, to_json_text, Input};
 use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
 use crate::client::{CallOptions, ClientConfig, Session};
 use crate::Error;
@@ -33,17 +33,15 @@ fn body_entries(body: &JsValue) -> Result<Input, Error> {
     }
 }
 
-fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, Error> {
-    if !options.is_object() {
-        return Ok(None);
+/// The call options' signal, from their snapshot.
+fn signal_of(options: &convert::Snapshot) -> Result<Option<AbortSignal>, Error> {
+    match options.object("signal") {
+        None => Ok(None),
+        Some(s) if s.is_null() => Ok(None),
+        Some(s) => transport::as_abort_signal(&s)
+            .map(Some)
+            .ok_or_else(|| Error::invalid_argument("signal: expected an AbortSignal")),
     }
-    let s = Reflect::get(options, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
-    if s.is_undefined() || s.is_null() {
-        return Ok(None);
-    }
-    transport::as_abort_signal(&s)
-        .map(Some)
-        .ok_or_else(|| Error::invalid_argument("signal: expected an AbortSignal"))
 }
 
 /// What a client keeps between calls: the shared session and the caller's functions.
@@ -77,19 +75,14 @@ impl ImClient {
     /// `new ImClient({ accessKeyId, secretAccessKey, ... })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<ImClient, JsValue> {
-        let entries = options_entries(&options, "options").map_err(|e| reject(e.into()))?;
+        let (entries, snap) = options_of(&options, "options").map_err(|e| reject(e.into()))?;
         let config = ClientConfig::from_entries(&entries).map_err(|e| reject(e.into()))?;
-        let function = |key: &str| {
-            Reflect::get(&options, &key.into())
-                .ok()
-                .and_then(|f| f.dyn_into::<Function>().ok())
-        };
         Ok(ImClient {
             shared: Rc::new(Shared {
                 session: Session::new(config),
-                fetch: function("fetch"),
-                on_event: function("onEvent"),
-                provider: function("credentials").map(Provider::new),
+                fetch: snap.function("fetch"),
+                on_event: snap.function("onEvent"),
+                provider: snap.function("credentials").map(Provider::new),
             }),
         })
     }
@@ -100,8 +93,9 @@ impl ImClient {
         let shared = self.shared.clone();
         future_to_promise(async move {
             let run = async {
-                CallOptions::from_entries(&options_entries(&options, "callOptions")?, false)?;
-                let signal = signal_of(&options)?;
+                let (entries, snap) = options_of(&options, "callOptions")?;
+                CallOptions::from_entries(&entries, false)?;
+                let signal = signal_of(&snap)?;
                 let Input::Object(entries) = body_entries(&body)? else {
                     unreachable!()
                 };
@@ -145,12 +139,10 @@ impl ImClient {
                 let action = action.as_string().ok_or_else(|| {
                     Error::invalid_argument("action: expected an action name (a string)")
                 })?;
-                let opts =
-                    CallOptions::from_entries(&options_entries(&options, "callOptions")?, true)?;
-                let signal = signal_of(&options)?;
-                let json = to_json_value(&body_entries(&body)?, "body")?;
-                let bytes = serde_json::to_vec(&json)
-                    .map_err(|e| Error::invalid_argument(e.to_string()))?;
+                let (entries, snap) = options_of(&options, "callOptions")?;
+                let opts = CallOptions::from_entries(&entries, true)?;
+                let signal = signal_of(&snap)?;
+                let bytes = to_json_text(&body_entries(&body)?, "body")?.into_bytes();
                 let ok: Success = shared
                     .session
                     .execute(&shared.call(signal.as_ref()), &action, &opts.version, bytes)

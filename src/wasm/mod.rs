@@ -13,7 +13,7 @@ pub mod marshal;
 #[cfg(feature = "client")]
 pub mod transport;
 
-use crate::api::input::Entries;
+use crate::api::input::{Entries, Input};
 use crate::client::sign_request;
 use crate::Error;
 use errors::reject;
@@ -25,21 +25,22 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// The options object of `what` as entries (`undefined`/`null`: none).
-pub(crate) fn options_entries(v: &JsValue, what: &str) -> Result<Entries, Error> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Vec::new());
-    }
-    convert::to_entries(v).ok_or_else(|| {
-        Error::invalid_argument(
+/// An options object of `what` (`undefined`/`null`: none), snapshotted once: its entries, and
+/// its top-level functions and objects.
+pub(crate) fn options_of(v: &JsValue, what: &str) -> Result<(Entries, convert::Snapshot), Error> {
+    let snap = convert::snapshot(v);
+    match &snap.input {
+        Input::Object(entries) => Ok((entries.clone(), snap)),
+        i if i.is_absent() => Ok((Vec::new(), snap)),
+        other => Err(Error::invalid_argument(
             [
                 what,
                 ": expected an options object, got ",
-                convert::to_input(v).type_name(),
+                other.type_name(),
             ]
             .concat(),
-        )
-    })
+        )),
+    }
 }
 
 /// `signRequest` (the entries wrap it in a Promise): the headers to add and the URL to send.
@@ -49,7 +50,7 @@ pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
         // One string across the boundary when the options are flat (the usual case).
         let entries = match marshal::entries(&options) {
             Some(entries) => entries,
-            None => options_entries(&options, "options")?,
+            None => options_of(&options, "options")?.0,
         };
         let signed = sign_request::sign_request(&entries, js_sys::Date::now())?;
         // Every signed part is NUL-free (header values, key ids and tokens refuse NUL; URL parts

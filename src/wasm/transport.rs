@@ -248,8 +248,12 @@ impl Clock for JsCall<'_> {
         result.map(|_| ()).map_err(|_| Error::aborted())
     }
 
+    /// Read through `Reflect.get` (a caught call), not web-sys's getter: a signal-like object
+    /// whose `aborted` getter throws must not throw through Rust.
     fn aborted(&self) -> bool {
-        self.signal.is_some_and(AbortSignal::aborted)
+        self.signal.is_some_and(|s| {
+            Reflect::get(s, &JsValue::from_str("aborted")).is_ok_and(|a| a.as_bool() == Some(true))
+        })
     }
 }
 
@@ -259,13 +263,44 @@ impl Random for JsCall<'_> {
     }
 }
 
+/// An `onEvent` event as JS sees it (`ClientEvent` in index.d.ts): `type`, `action`, then the
+/// fields the event has, written as a map so that serde-wasm-bindgen builds a plain object
+/// without its struct path (whose field-name cache, a thread-local hash map, cost ~1 KB gzip).
+struct JsEvent<'a> {
+    kind: &'static str,
+    action: &'a str,
+    fields: Vec<(&'static str, Field<'a>)>,
+}
+
+enum Field<'a> {
+    Num(f64),
+    Str(&'a str),
+}
+
+impl serde::Serialize for JsEvent<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(2 + self.fields.len()))?;
+        m.serialize_entry("type", self.kind)?;
+        m.serialize_entry("action", self.action)?;
+        for (k, v) in &self.fields {
+            match v {
+                Field::Num(n) => m.serialize_entry(k, n)?,
+                Field::Str(t) => m.serialize_entry(k, t)?,
+            }
+        }
+        m.end()
+    }
+}
+
 impl Observer for JsCall<'_> {
     /// Tells `onEvent` (if any) what happened; never includes a secret. Its exceptions are
     /// ignored: observing a call must not break it.
     fn event(&self, action: &str, event: Event<'_>) {
         let Some(f) = self.on_event else { return };
-        let (kind, fields): (&str, Vec<(&str, JsValue)>) = match event {
-            Event::Request { attempt } => ("request", vec![("attempt", attempt.into())]),
+        use Field::{Num, Str};
+        let (kind, fields) = match event {
+            Event::Request { attempt } => ("request", vec![("attempt", Num(attempt.into()))]),
             Event::Response {
                 attempt,
                 status,
@@ -274,10 +309,10 @@ impl Observer for JsCall<'_> {
             } => (
                 "response",
                 vec![
-                    ("attempt", attempt.into()),
-                    ("status", status.into()),
-                    ("requestId", request_id.into()),
-                    ("durationMs", duration_ms.into()),
+                    ("attempt", Num(attempt.into())),
+                    ("status", Num(status.into())),
+                    ("requestId", Str(request_id)),
+                    ("durationMs", Num(duration_ms)),
                 ],
             ),
             Event::Failed {
@@ -285,9 +320,9 @@ impl Observer for JsCall<'_> {
                 code,
                 status,
             } => {
-                let mut v = vec![("attempt", attempt.into()), ("code", code.into())];
+                let mut v = vec![("attempt", Num(attempt.into())), ("code", Str(code))];
                 if let Some(s) = status {
-                    v.push(("status", s.into()));
+                    v.push(("status", Num(s.into())));
                 }
                 ("response", v)
             }
@@ -298,31 +333,33 @@ impl Observer for JsCall<'_> {
             } => (
                 "retry",
                 vec![
-                    ("attempt", attempt.into()),
-                    ("code", code.into()),
-                    ("delayMs", delay_ms.into()),
+                    ("attempt", Num(attempt.into())),
+                    ("code", Str(code)),
+                    ("delayMs", Num(delay_ms)),
                 ],
             ),
-            Event::Throttle { delay_ms } => ("throttle", vec![("delayMs", delay_ms.into())]),
+            Event::Throttle { delay_ms } => ("throttle", vec![("delayMs", Num(delay_ms))]),
             Event::ClockSkew {
                 offset_ms,
                 correction_ms,
             } => (
                 "clockSkew",
                 vec![
-                    ("offsetMs", offset_ms.into()),
-                    ("correctionMs", correction_ms.into()),
+                    ("offsetMs", Num(offset_ms)),
+                    ("correctionMs", Num(correction_ms)),
                 ],
             ),
             Event::Credentials => ("credentials", vec![]),
         };
-        let e = Object::new();
-        let _ = Reflect::set(&e, &"type".into(), &kind.into());
-        let _ = Reflect::set(&e, &"action".into(), &action.into());
-        for (k, v) in fields {
-            let _ = Reflect::set(&e, &k.into(), &v);
+        let e = JsEvent {
+            kind,
+            action,
+            fields,
+        };
+        let to_js = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+        if let Ok(e) = serde::Serialize::serialize(&e, &to_js) {
+            let _ = f.call1(&JsValue::UNDEFINED, &e);
         }
-        let _ = f.call1(&JsValue::UNDEFINED, &e);
     }
 }
 

@@ -26,10 +26,11 @@ const body = {
   ReceiverUserId: [10001n, -9223372036854775808n],
   Skipped: undefined,
 };
-// Keys come out sorted (the writer call() uses); `undefined` members are left out.
+// Keys keep their order, as JSON.stringify writes them (the writer call() uses); `undefined`
+// members are left out.
 const text =
-  '{"AppId":666675,"Content":"{\\"type\\":1000}","ConversationShortId":7221856821303361536,"MsgType":10013,' +
-  '"ReceiverUserId":[10001,-9223372036854775808],"Sender":9007199254740993}';
+  '{"AppId":666675,"Sender":9007199254740993,"ConversationShortId":7221856821303361536,"MsgType":10013,' +
+  '"Content":"{\\"type\\":1000}","ReceiverUserId":[10001,-9223372036854775808]}';
 
 describe("an object body is written as exact JSON, signed and returned", () => {
   for (const [name, sign] of [["volc-im", signRequest], ["volc-im/sign", signOnly], ["volc-im/sign (require)", signCjs]]) {

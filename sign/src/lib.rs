@@ -1,8 +1,10 @@
 //! The Volcengine OpenAPI request signer (HMAC-SHA256, V4 style; `docs/spec/signing.md`).
 //!
 //! Pure and synchronous: the signing time is an input, nothing here reads a clock or does I/O,
-//! so the same function runs natively, in wasm, and inside the simulator's verifier.
-//! It returns *instructions* — the headers to add — plus every intermediate for tests.
+//! so the same function runs natively and in wasm. It returns *instructions* — the headers to
+//! add — plus every intermediate for tests. The bottom layer of volc-im (`volc_im::sign`): it
+//! depends on nothing of the crate above it, nor on serde.
+#![warn(missing_docs)]
 
 pub mod canonical;
 pub mod key;

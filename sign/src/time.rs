@@ -78,7 +78,7 @@ impl SigningTime {
 }
 
 /// Appends `value` zero-padded to `width` digits (the low `width` digits).
-pub(crate) fn push_digits(out: &mut String, value: i64, width: u32) {
+pub fn push_digits(out: &mut String, value: i64, width: u32) {
     let mut div = 10_i64.pow(width - 1);
     let v = value.rem_euclid(10_i64.pow(width));
     while div > 0 {

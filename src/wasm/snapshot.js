@@ -1,0 +1,111 @@
+// A caller's value copied into plain data before Rust reads it (src/wasm/convert.rs, with
+// serde-wasm-bindgen). Every read of the caller's value happens here, inside try/catch: a
+// throwing getter, a Proxy whose `length` or traps throw, a revoked Proxy, a detached
+// ArrayBuffer or a view on one become a tagged value that Rust turns into InvalidArgument
+// naming the field. No JS exception can unwind through Rust frames, and each property is read
+// once (no second read that could answer differently).
+//
+// A node is [kind, payload]; the kinds and the reasons of OTHER are `Kind` and `Other` in
+// src/wasm/convert.rs, the one description of this format.
+const STR = 0, NUM = 1, UNDEF = 2, NULL = 3, BOOL = 4, BIGINT = 5, OTHER = 6, LIST = 7, BYTES = 8, DATE = 9, OBJECT = 10;
+// Reasons of OTHER.
+const FUNCTION = 0, SYMBOL = 1, INSTANCE = 2, TOO_DEEP = 3, TOO_LARGE = 4, LENGTH_THROWS = 5,
+  ELEMENTS_THROW = 6, PROPERTIES_THROW = 7, DETACHED = 8, UNREADABLE = 9;
+
+// The same budgets the Rust side states (convert.rs): a cyclic or heavily shared structure
+// (`a.push(a, a)`) would otherwise be walked exponentially often.
+const MAX_DEPTH = 64;
+const MAX_NODES = 100_000;
+
+// Returns [node, refs]: `refs` holds the top-level objects and functions by key (`fetch`,
+// `onEvent`, `credentials`, `signal`), so Rust never reads the caller's object a second time.
+// (A null-prototype object: a "__proto__" key stays a key.)
+export function snapshot(value) {
+  const refs = Object.create(null);
+  return [node(value, 0, { nodes: 0 }, refs), refs];
+}
+
+function copyBytes(view) {
+  try {
+    // slice() throws on a detached buffer; a view's byteLength would read as 0 instead.
+    return [BYTES, view.slice()];
+  } catch {
+    return [OTHER, DETACHED];
+  }
+}
+
+function node(v, depth, budget, refs) {
+  if (++budget.nodes > MAX_NODES) return [OTHER, TOO_LARGE];
+  switch (typeof v) {
+    case "string":
+      return [STR, v];
+    case "number":
+      return [NUM, v];
+    case "undefined":
+      return [UNDEF];
+    case "boolean":
+      return [BOOL, v];
+    case "bigint":
+      return [BIGINT, v.toString()];
+    case "function":
+      return [OTHER, FUNCTION];
+    case "symbol":
+      return [OTHER, SYMBOL];
+  }
+  if (v === null) return [NULL];
+  if (depth >= MAX_DEPTH) return [OTHER, TOO_DEEP];
+  let kind;
+  try {
+    if (Array.isArray(v)) kind = LIST;
+    else if (v instanceof Uint8Array) return copyBytes(v);
+    else if (v instanceof ArrayBuffer) {
+      try {
+        return copyBytes(new Uint8Array(v)); // a view on a detached buffer cannot be made
+      } catch {
+        return [OTHER, DETACHED];
+      }
+    } else if (v instanceof Date) return [DATE, v.getTime()];
+    else {
+      const p = Object.getPrototypeOf(v);
+      kind = p === null || Object.getPrototypeOf(p) === null ? OBJECT : INSTANCE;
+    }
+  } catch {
+    return [OTHER, UNREADABLE]; // a revoked Proxy, or traps that throw
+  }
+  if (kind === INSTANCE) return [OTHER, INSTANCE];
+  if (kind === LIST) {
+    let length;
+    try {
+      length = v.length;
+    } catch {
+      return [OTHER, LENGTH_THROWS];
+    }
+    const items = [];
+    for (let i = 0; i < length; i++) {
+      let item;
+      try {
+        item = v[i];
+      } catch {
+        return [OTHER, ELEMENTS_THROW];
+      }
+      items.push(node(item, depth + 1, budget));
+      if (budget.nodes > MAX_NODES) return [OTHER, TOO_LARGE];
+    }
+    return [LIST, items];
+  }
+  let entries;
+  try {
+    entries = Object.entries(v);
+  } catch {
+    return [OTHER, PROPERTIES_THROW];
+  }
+  const out = [];
+  for (const [k, value] of entries) {
+    if (refs && depth === 0 && (typeof value === "function" || (typeof value === "object" && value !== null))) {
+      refs[k] = value;
+    }
+    out.push([k, node(value, depth + 1, budget)]);
+    if (budget.nodes > MAX_NODES) return [OTHER, TOO_LARGE];
+  }
+  return [OBJECT, out];
+}
