@@ -26,6 +26,7 @@ step() {
 
 step "format" cargo fmt --all -- --check
 step "architecture (layer checks)" bash scripts/check-layers.sh
+step "error codes agree (src, types, README, simulator, relay docs)" bash -c "node scripts/check-codes.mjs && node --test tests/scripts/"
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm)" cargo clippy -p volc-im --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "clippy (wasm, signer only)" cargo clippy -p volc-im --target wasm32-unknown-unknown --no-default-features -- -D warnings
