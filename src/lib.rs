@@ -55,5 +55,6 @@ pub mod wasm;
 /// The native sender: the same call loop over an HTTP client and tokio time.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+pub use client::QpsLimiter;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{Client, Config};

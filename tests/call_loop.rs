@@ -471,3 +471,21 @@ async fn an_error_inside_http_200_is_an_error() {
         ("InternalError", Some(200), Some(100014), 1)
     );
 }
+
+#[tokio::test]
+async fn sessions_sharing_a_limiter_share_its_window() {
+    let limiter = volc_im::QpsLimiter::new(2.0).unwrap();
+    let a = Session::with_limiter(config(&[]), Some(limiter.clone()));
+    let b = Session::with_limiter(config(&[]), Some(limiter));
+    let mock = Mock::new(vec![ok(), ok(), ok(), ok()]);
+    for session in [&a, &b, &a, &b] {
+        run(session, &mock).await.unwrap();
+    }
+    // Two per window across both sessions: the third call waits for the next window.
+    let t = mock.sent_times();
+    assert!(
+        t[1] < 1000.0 && t[2] >= 1000.0 && t[3] < t[2] + 1000.0,
+        "{t:?}"
+    );
+    assert!(volc_im::QpsLimiter::new(0.0).is_err() && volc_im::QpsLimiter::new(f64::NAN).is_err());
+}

@@ -5,26 +5,21 @@
 //! envelope").
 
 use crate::Error;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// `ResponseMetadata` without `Error` (a successful response's metadata).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `ResponseMetadata` without `Error` (a successful response's metadata). Read by [`decode`]
+/// and written by [`Self::envelope_with`], both by hand (no serde round trip in the `.wasm`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResponseMetadata {
-    /// Unique id of this request at the vendor; quote it in support tickets.
-    #[serde(rename = "RequestId", default)]
+    /// Unique id of this request at the vendor (`RequestId`); quote it in support tickets.
     pub request_id: String,
-    /// The action.
-    #[serde(rename = "Action", default)]
+    /// The action (`Action`).
     pub action: String,
-    /// The API version.
-    #[serde(rename = "Version", default)]
+    /// The API version (`Version`).
     pub version: String,
-    /// The service (often empty).
-    #[serde(rename = "Service", default)]
+    /// The service (`Service`, often empty).
     pub service: String,
-    /// The region (often empty).
-    #[serde(rename = "Region", default)]
+    /// The region (`Region`, often empty).
     pub region: String,
 }
 
@@ -47,20 +42,6 @@ impl ResponseMetadata {
         env.insert("Result".to_owned(), result);
         Value::Object(env)
     }
-}
-
-/// `ResponseMetadata.Error`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VendorError {
-    /// e.g. `SignatureDoesNotMatch`.
-    #[serde(rename = "Code")]
-    pub code: String,
-    /// e.g. 100010.
-    #[serde(rename = "CodeN", default, skip_serializing_if = "Option::is_none")]
-    pub code_n: Option<i64>,
-    /// Human-readable message.
-    #[serde(rename = "Message", default)]
-    pub message: String,
 }
 
 /// A decoded successful response: metadata and the `Result`.

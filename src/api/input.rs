@@ -19,7 +19,7 @@ pub fn show_number(n: f64) -> String {
         // not the exact binary value 7221856821303361536.
         let short = serde_json::to_string(&n).unwrap_or_default();
         let (mantissa, exp) = short.split_once(['e', 'E']).unwrap_or((&short, "0"));
-        let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(0);
+        let exp = crate::api::int64::parse_decimal(exp.trim_start_matches('+')).unwrap_or(0) as i32;
         let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let frac_part = frac_part.trim_end_matches('0');
         let mut digits = [int_part, frac_part].concat();

@@ -4,13 +4,15 @@
 use super::input::{get, reject_unknown, Entries, Input};
 use super::int64;
 use crate::Error;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The OpenAPI action name.
 pub const ACTION: &str = "P2PSendMessage";
 
-/// The request body, exactly the spec's fields; ids serialise as bare JSON integers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The request body, exactly the spec's fields; ids serialise as bare JSON integers. Written
+/// with serde ([`Self::to_json`]); read from a caller's value by [`Self::from_entries`], which
+/// validates what serde could not say (how a number arrived, which field is wrong).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct P2PSendMessageRequest {
     /// Application id (int32).
     #[serde(rename = "AppId")]
@@ -94,11 +96,12 @@ impl P2PSendMessageRequest {
     }
 }
 
-/// `Result` of a successful call: one entry per targeted user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// `Result` of a successful call: one entry per targeted user. Read and written by hand
+/// ([`Self::from_value`], [`Self::to_value`]): serde's typed decoding would add its float
+/// formatting error paths to the `.wasm`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct P2PSendMessageResult {
-    /// Per-user outcome.
-    #[serde(rename = "P2PResult", default)]
+    /// Per-user outcome (`P2PResult`).
     pub p2p_result: Vec<P2PResult>,
 }
 
@@ -161,16 +164,13 @@ impl P2PSendMessageResult {
 }
 
 /// One user's outcome. `NOT_ONLINE` is data, not an error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct P2PResult {
-    /// The receiver.
-    #[serde(rename = "UserId")]
+    /// The receiver (`UserId`).
     pub user_id: i64,
-    /// `SUCCESS` (received) or `NOT_ONLINE`; kept as sent (open string).
-    #[serde(rename = "Code", default)]
+    /// `SUCCESS` (received) or `NOT_ONLINE`; kept as sent (open string; `Code`).
     pub code: String,
-    /// `Android`, `Web`, `IOS`, `Default`...; kept as sent (open string).
-    #[serde(rename = "DevicePlatform", default)]
+    /// `Android`, `Web`, `IOS`, `Default`...; kept as sent (open string; `DevicePlatform`).
     pub device_platform: String,
 }
 
@@ -222,32 +222,41 @@ mod tests {
     }
 
     #[test]
-    fn from_value_agrees_with_serde() {
-        for text in [
+    fn from_value_reads_open_strings_and_exact_ids() {
+        let read =
+            |text: &str| P2PSendMessageResult::from_value(&serde_json::from_str(text).unwrap());
+        let r = read(
             r#"{"P2PResult":[{"UserId":9223372036854775807,"Code":"Success","DevicePlatform":"Web","Extra":1}]}"#,
-            r#"{"P2PResult":[{"UserId":1}]}"#,
-            r#"{}"#,
-        ] {
-            let v: serde_json::Value = serde_json::from_str(text).unwrap();
-            let by_serde: P2PSendMessageResult = serde_json::from_value(v.clone()).unwrap();
-            assert_eq!(
-                P2PSendMessageResult::from_value(&v).unwrap(),
-                by_serde,
-                "{text}"
-            );
-        }
+        )
+        .unwrap();
+        assert_eq!(
+            r.p2p_result,
+            [P2PResult {
+                user_id: i64::MAX,
+                code: "Success".into(),
+                device_platform: "Web".into()
+            }]
+        );
+        let r = read(r#"{"P2PResult":[{"UserId":1}]}"#).unwrap();
+        assert_eq!(
+            (
+                r.p2p_result[0].code.as_str(),
+                r.p2p_result[0].device_platform.as_str()
+            ),
+            ("", "")
+        );
+        assert_eq!(read("{}").unwrap().p2p_result, []);
         for bad in [
             r#"{"P2PResult":{}}"#,
             r#"{"P2PResult":[{"UserId":"1"}]}"#,
             r#"{"P2PResult":[{"UserId":1,"Code":5}]}"#,
         ] {
-            let v: serde_json::Value = serde_json::from_str(bad).unwrap();
-            assert!(P2PSendMessageResult::from_value(&v).is_err(), "{bad}");
+            assert!(read(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
-    fn to_value_matches_serialize() {
+    fn to_value_writes_the_vendor_shape() {
         let r = P2PSendMessageResult {
             p2p_result: vec![P2PResult {
                 user_id: i64::MAX,
@@ -255,16 +264,10 @@ mod tests {
                 device_platform: "Web".into(),
             }],
         };
-        assert_eq!(r.to_value(), serde_json::to_value(&r).unwrap());
-    }
-
-    #[test]
-    fn result_decodes_open_strings_and_exact_ids() {
-        let r: P2PSendMessageResult = serde_json::from_str(
-            r#"{"P2PResult":[{"UserId":9223372036854775807,"Code":"Success","DevicePlatform":"Web","Extra":1}]}"#,
-        )
-        .unwrap();
-        assert_eq!(r.p2p_result[0].user_id, i64::MAX);
-        assert_eq!(r.p2p_result[0].code, "Success");
+        assert_eq!(
+            r.to_value().to_string(),
+            r#"{"P2PResult":[{"Code":"SUCCESS","DevicePlatform":"Web","UserId":9223372036854775807}]}"#
+        );
+        assert_eq!(P2PSendMessageResult::from_value(&r.to_value()).unwrap(), r);
     }
 }

@@ -181,12 +181,31 @@ impl<T> Runtime for T where
 {
 }
 
+/// A client-side QPS limit that several clients of one process share (`QpsLimiter` in JS,
+/// the `limiter` option): each client's own `qps` limit knows nothing of the others, so two
+/// clients on one AppId would each send up to the vendor's limit. Across processes or
+/// isolates, the relay Worker's gate holds the limit.
+#[derive(Clone, Debug)]
+pub struct QpsLimiter(Arc<Mutex<Pacer>>);
+
+impl QpsLimiter {
+    /// A limiter of `qps` requests per second (more than 0, at most 100000).
+    pub fn new(qps: f64) -> Result<Self, Error> {
+        if !(qps > 0.0 && qps <= 100_000.0) {
+            return Err(Error::invalid_argument(
+                "qps: must be a number above 0 and at most 100000",
+            ));
+        }
+        Ok(Self(Arc::new(Mutex::new(Pacer::new(qps)))))
+    }
+}
+
 /// A client's state shared by its calls: settings, the limiter and the learnt clock offset.
 #[derive(Debug)]
 pub struct Session {
     /// Validated options.
     pub config: ClientConfig,
-    pacer: Mutex<Option<Pacer>>,
+    pacer: Option<QpsLimiter>,
     clock_offset_ms: Mutex<f64>,
 }
 
@@ -205,18 +224,26 @@ fn with_attempts<C>(mut f: Failure<C>, attempts: u32) -> Failure<C> {
 }
 
 impl Session {
-    /// A session for `config`.
+    /// A session for `config`, with its own limiter of `config.qps` (0: none).
     pub fn new(config: ClientConfig) -> Self {
+        let own =
+            (config.qps > 0.0).then(|| QpsLimiter(Arc::new(Mutex::new(Pacer::new(config.qps)))));
+        Self::with_limiter(config, own)
+    }
+
+    /// A session whose calls wait on `limiter` (shared with other sessions), or on none.
+    pub fn with_limiter(config: ClientConfig, limiter: Option<QpsLimiter>) -> Self {
         Self {
-            pacer: Mutex::new((config.qps > 0.0).then(|| Pacer::new(config.qps))),
+            pacer: limiter,
             clock_offset_ms: Mutex::new(config.clock_offset_ms),
             config,
         }
     }
 
     fn pacer<R>(&self, f: impl FnOnce(&mut Pacer) -> R) -> Option<R> {
-        let mut guard = self.pacer.lock().unwrap_or_else(|e| e.into_inner());
-        guard.as_mut().map(f)
+        let limiter = self.pacer.as_ref()?;
+        let mut guard = limiter.0.lock().unwrap_or_else(|e| e.into_inner());
+        Some(f(&mut guard))
     }
 
     /// The clock offset in use (ms added to the local clock when signing).

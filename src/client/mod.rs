@@ -7,5 +7,5 @@ pub mod options;
 pub mod policy;
 pub mod sign_request;
 
-pub use call::{Event, Failure, Reply, Session};
+pub use call::{Event, Failure, QpsLimiter, Reply, Session};
 pub use options::{CallOptions, ClientConfig, Int64Mode, PreparedRequest};

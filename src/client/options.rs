@@ -61,6 +61,8 @@ pub enum Kind {
     },
     /// A JS function (kept by the JS layer; here only checked).
     Function,
+    /// An object the JS layer reads (a `QpsLimiter`); here only checked to be an object.
+    Object,
 }
 
 /// One option of `new ImClient({...})`.
@@ -102,7 +104,7 @@ const fn s(
 }
 
 /// Every option `ImClient` takes.
-pub const CLIENT_OPTIONS: [Spec; 18] = [
+pub const CLIENT_OPTIONS: [Spec; 19] = [
     s(
         "accessKeyId",
         MAX_NAME_BYTES,
@@ -169,6 +171,11 @@ pub const CLIENT_OPTIONS: [Spec; 18] = [
             integer: false,
         },
         doc: "client-side requests per second; 0 = off",
+    },
+    Spec {
+        name: "limiter",
+        kind: Kind::Object,
+        doc: "a QpsLimiter shared with other clients, instead of qps",
     },
     Spec {
         name: "retries",
@@ -251,6 +258,8 @@ pub enum Value {
     Bool(bool),
     /// A function was given.
     Function,
+    /// An object was given (kept by the runtime layer).
+    Object,
 }
 
 impl Value {
@@ -373,6 +382,11 @@ pub fn read_as(entries: &Entries, key: &str, spec: &Spec, field: &str) -> Result
             v if v.is_absent() => Ok(Value::Absent),
             Input::Other("function") => Ok(Value::Function),
             other => Err(got(field, "a function", other)),
+        },
+        Kind::Object => match v {
+            v if v.is_absent() => Ok(Value::Absent),
+            Input::Other("class instance") | Input::Object(_) => Ok(Value::Object),
+            other => Err(got(field, "a QpsLimiter", other)),
         },
     }
 }
@@ -548,6 +562,13 @@ impl ClientConfig {
         }
         opt("fetch")?;
         opt("onEvent")?;
+        let shared_limiter = opt("limiter")? != Value::Absent;
+        if shared_limiter && !get(entries, "qps").is_absent() {
+            return Err(invalid(
+                "limiter",
+                "give either qps (this client's own limit) or limiter (one shared by several clients), not both",
+            ));
+        }
         let number = |name: &str| -> Result<f64, Error> { Ok(opt(name)?.number().unwrap_or(0.0)) };
         let config = Self {
             credentials,
@@ -560,7 +581,9 @@ impl ClientConfig {
                 _ => Int64Mode::String,
             },
             deadline_ms: opt("deadlineMs")?.number().map(|n| n as u32),
-            qps: number("qps")?,
+            // A shared limiter replaces this client's own (the wasm and native layers pass it
+            // to the session).
+            qps: if shared_limiter { 0.0 } else { number("qps")? },
             retry: RetryPolicy {
                 retries: number("retries")? as u32,
                 retry_unsafe: opt("retryUnsafe")? == Value::Bool(true),

@@ -77,11 +77,10 @@ pub fn retry_after(value: Option<&str>, date_header: Option<&str>, now_ms: f64) 
     };
     let limit_ms = MAX_RETRY_AFTER_S * 1000.0;
     let wait_ms = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        // Digits only, any length: a value too long for u32 is certainly over the limit.
-        // (Parsed as an integer: `str::parse::<f64>` would bring Rust's float parser and its
-        // tables into the `.wasm`, ~14 KB gzip, measured.)
-        v.parse::<u32>()
-            .map_or(f64::INFINITY, |s| f64::from(s) * 1000.0)
+        // Digits only, any length: a value too long for int64 is certainly over the limit.
+        // (The crate's one decimal parser: `str::parse::<f64>` would bring Rust's float parser
+        // and its tables into the `.wasm`, ~14 KB gzip, measured.)
+        crate::api::int64::parse_decimal(v).map_or(f64::INFINITY, |s| s as f64 * 1000.0)
     } else if let Some(at) = parse_http_date(v) {
         let reference = date_header
             .and_then(parse_http_date)
@@ -248,7 +247,7 @@ pub fn parse_http_date(v: &str) -> Option<SigningTime> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let m = MONTHS.iter().position(|x| x == month)? + 1;
-    let day: u32 = day.parse().ok()?;
+    let day = u32::try_from(crate::api::int64::parse_decimal(day)?).ok()?;
     let hms: Vec<&str> = time.split(':').collect();
     let [h, mi, s] = hms.as_slice() else {
         return None;

@@ -31,7 +31,7 @@ mod transport;
 use crate::api::envelope::{ResponseMetadata, Success};
 use crate::api::input::{Entries, Input};
 use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
-use crate::client::{ClientConfig, Session};
+use crate::client::{ClientConfig, QpsLimiter, Session};
 use crate::Error;
 use transport::NativeRuntime;
 
@@ -63,6 +63,8 @@ pub struct Config {
     pub retry_unsafe: Option<bool>,
     /// `maxResponseBytes`, default 1 MiB.
     pub max_response_bytes: Option<u32>,
+    /// `limiter`: a limit shared with other clients of this process, instead of `qps`.
+    pub limiter: Option<QpsLimiter>,
 }
 
 impl std::fmt::Debug for Config {

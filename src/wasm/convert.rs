@@ -119,7 +119,7 @@ impl Snapshot {
     pub fn object(&self, key: &str) -> Option<JsValue> {
         Reflect::get(&self.refs, &JsValue::from_str(key))
             .ok()
-            .filter(|v| !v.is_undefined())
+            .filter(|v| !v.is_undefined() && !v.is_null())
     }
 }
 

@@ -77,9 +77,23 @@ impl ImClient {
     pub fn new(options: JsValue) -> Result<ImClient, JsValue> {
         let (entries, snap) = options_of(&options, "options").map_err(|e| reject(e.into()))?;
         let config = ClientConfig::from_entries(&entries).map_err(|e| reject(e.into()))?;
+        let session = match snap.object("limiter") {
+            None => Session::new(config),
+            Some(l) => {
+                let limiter = super::limiter::from_js(&l).ok_or_else(|| {
+                    reject(
+                        Error::invalid_argument(
+                            "limiter: expected a QpsLimiter (new QpsLimiter({ qps }))",
+                        )
+                        .into(),
+                    )
+                })?;
+                Session::with_limiter(config, Some(limiter))
+            }
+        };
         Ok(ImClient {
             shared: Rc::new(Shared {
-                session: Session::new(config),
+                session,
                 fetch: snap.function("fetch"),
                 on_event: snap.function("onEvent"),
                 provider: snap.function("credentials").map(Provider::new),

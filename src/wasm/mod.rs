@@ -9,6 +9,8 @@ pub mod credentials;
 pub mod errors;
 #[cfg(feature = "client")]
 pub mod im_client;
+#[cfg(feature = "client")]
+pub mod limiter;
 pub mod marshal;
 #[cfg(feature = "client")]
 pub mod transport;
