@@ -35,6 +35,7 @@ step "signer differential fuzz (10,000 random requests vs the official Python Si
 step "official SDKs as clients of the simulator (Python volcengine, Node @volcengine/openapi)" bash tests/conformance/run.sh
 step "rust (wasm: Node, Chromium window, dedicated worker)" cargo test -p volc-im --target wasm32-unknown-unknown
 step "package build" bash scripts/build-pkg.sh
+step "size budget (browser load of volc-im and volc-im/sign)" node scripts/check-size.mjs
 [ -d tests/js ] && step "js (Node, Deno, Bun)" bash tests/js/run-runtimes.sh
 [ -d tests/consumers ] && step "consumers (Vite, webpack, esbuild, Rollup, workerd, Node, Deno, Bun, tsc, publint, attw)" bash tests/consumers/run.sh
 [ -d tests/e2e ] && step "end to end (package ↔ simulator ↔ WebSocket clients)" node --test tests/e2e/
