@@ -7,6 +7,8 @@ import init, * as glue from "./volc_im.js";
 import { lazyImClient, wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
+// The IM API's version, signing service and action names, generated from the Rust source.
+export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";
 
 const wasm = wasmLoader({
   init,

@@ -302,3 +302,10 @@ export type WasmSource = URL | string | Response | ArrayBuffer | ArrayBufferView
  * fix) or, for a `source` of another type, `InvalidArgument`.
  */
 export declare function initWasm(source?: WasmSource | PromiseLike<WasmSource>): Promise<void>;
+
+/**
+ * The IM OpenAPI's `Version`, its signing `service`, and the `Action` of `p2pSendMessage`
+ * (`IM_VERSION`, `IM_SERVICE`, `P2P_SEND_MESSAGE`), as literal types: scripts/build-pkg.sh
+ * writes them here from the Rust source (src/api/mod.rs, src/api/p2p.rs).
+ */
+// @volc-im-constants (replaced by the package build)

@@ -9,4 +9,6 @@ wasm.loadNow(module);
 
 export const initWasm = wasm.initWasm;
 export { VolcError, isVolcError } from "./errors.js";
+// The IM API's version, signing service and action names, generated from the Rust source.
+export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";
 export const signRequest = async (options) => signRequestSync(options);

@@ -1,7 +1,7 @@
 // The demo page: composes a P2PSendMessage, sends it with the volc-im package (or through a
 // relay Worker), and shows per-user results next to what each simulated device received.
 // Elements the user can focus are built once and updated in place, so focus is never lost.
-import { ImClient, isVolcError } from "volc-im";
+import { ImClient, isVolcError, P2P_SEND_MESSAGE } from "volc-im";
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...children) => {
@@ -319,7 +319,7 @@ async function sendViaRelay(body, token) {
   const json = await res.json().catch(() => null);
   const e = json?.ResponseMetadata?.Error;
   if (!res.ok || e || !json?.Result) {
-    throw Object.assign(new Error(e?.Message ?? `the relay answered HTTP ${res.status} without a P2PSendMessage response: is ${url.origin} the relay Worker?`), {
+    throw Object.assign(new Error(e?.Message ?? `the relay answered HTTP ${res.status} without a ${P2P_SEND_MESSAGE} response: is ${url.origin} the relay Worker?`), {
       code: e?.Code ?? "RelayBadResponse", codeN: e?.CodeN, requestId: json?.ResponseMetadata?.RequestId || undefined, status: res.status,
     });
   }

@@ -2,14 +2,12 @@
 // lives in Worker secrets; a caller presents a relay token, may use only allowed AppIds, and
 // every request that goes upstream (retries included) first passes the per-AppId QPS gate (a
 // Durable Object).
-import { ImClient, isVolcError } from "volc-im";
+import { IM_SERVICE, IM_VERSION, ImClient, isVolcError, P2P_SEND_MESSAGE } from "volc-im";
 import { QpsGate } from "./gate.js";
 
 export { QpsGate };
 
 const ROUTE = "/v1/p2p-send-message";
-const ACTION = "P2PSendMessage";
-const VERSION = "2020-12-01";
 /** Per upstream attempt, after the gate's wait. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -75,7 +73,7 @@ function settings(env) {
 
 /** The vendor's envelope shape, also for the relay's own errors (codes prefixed `Relay`). */
 function envelope(status, code, message, extra = {}, headers = {}) {
-  const meta = { RequestId: extra.requestId ?? "", Action: ACTION, Version: VERSION, Service: "rtc", Region: "" };
+  const meta = { RequestId: extra.requestId ?? "", Action: P2P_SEND_MESSAGE, Version: IM_VERSION, Service: IM_SERVICE, Region: "" };
   meta.Error = { Code: code, Message: message };
   if (extra.codeN !== undefined) meta.Error.CodeN = extra.codeN;
   return Response.json({ ResponseMetadata: meta }, { status, headers });
@@ -270,7 +268,7 @@ async function relay(request, p, cors) {
     return envelope(400, "RelayInvalidJson", `the body is not valid UTF-8 JSON: ${e.message}`, {}, cors);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    return envelope(400, "RelayInvalidJson", "the body must be a JSON object with the P2PSendMessage fields", {}, cors);
+    return envelope(400, "RelayInvalidJson", `the body must be a JSON object with the ${P2P_SEND_MESSAGE} fields`, {}, cors);
   }
   // AppId is an int32 JSON number; the ids are read int64-exact from `text` by the SDK.
   const appId = Object.hasOwn(parsed, "AppId") ? parsed.AppId : undefined;

@@ -1,7 +1,10 @@
 // Type-checks (and, emitted, runs) against volc-im's published declarations, resolved by
 // NodeNext through the package `exports` (`import` + `types`).
 import {
+  IM_SERVICE,
+  IM_VERSION,
   ImClient,
+  P2P_SEND_MESSAGE,
   initWasm,
   isVolcError,
   signRequest,
@@ -23,6 +26,12 @@ assertType<Equals<typeof signOnly.signRequest, typeof signRequest>>(true);
 assertType<Equals<signOnly.SignedRequest, SignedRequest>>(true);
 assertType<Equals<typeof signOnly.VolcError, typeof VolcError>>(true);
 assertType<Equals<typeof signOnly.initWasm, typeof initWasm>>(true);
+
+// The IM constants are literal types (generated from the Rust source), the same from both entries.
+assertType<Equals<string extends typeof IM_VERSION ? true : false, false>>(true);
+assertType<Equals<string extends typeof P2P_SEND_MESSAGE ? true : false, false>>(true);
+assertType<Equals<typeof signOnly.IM_SERVICE, typeof IM_SERVICE>>(true);
+export const signedUrl = `https://${IM_SERVICE}.volcengineapi.com/?Action=${P2P_SEND_MESSAGE}&Version=${IM_VERSION}`;
 
 // initWasm: every documented kind of source, or none; a promise of nothing.
 export async function locateWasm(bytes: Uint8Array, module: WebAssembly.Module): Promise<void> {
