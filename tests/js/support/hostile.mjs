@@ -210,7 +210,7 @@ const CLIENT_KEYS = ["accessKeyId", "secretAccessKey", "sessionToken", "credenti
   "timeoutMs", "deadlineMs", "qps", "retries", "retryUnsafe", "clockOffsetMs", "autoClockSkew", "maxResponseBytes",
   "fetch", "onEvent", "int64"];
 const SIGN_KEYS = ["method", "url", "headers", "body", "accessKeyId", "secretAccessKey", "sessionToken", "region", "service", "date"];
-const SIGN_BASE = { method: "POST", url: "https://open.volcengineapi.com/?Action=X&Version=2020-12-01", headers: { "Content-Type": "application/json" },
+export const SIGN_BASE = { method: "POST", url: "https://open.volcengineapi.com/?Action=X&Version=2020-12-01", headers: { "Content-Type": "application/json" },
   body: "{}", accessKeyId: "AKLTx", secretAccessKey: "hostile-secret", region: "cn-north-1", service: "rtc", date: new Date(0) };
 
 /** Body with hostile ids inside ReceiverUserId / IgnoreUserIds, or a mutated body. */
@@ -222,6 +222,65 @@ export function p2pBody(rng) {
   return mutate(rng, GOOD_BODY, BODY_KEYS);
 }
 const callOptions = (rng, keys) => (rng.chance(0.3) ? undefined : rng.chance(0.3) ? hostile(rng) : mutate(rng, {}, keys));
+
+// Regression cases for issue 14 findings 1 and 2, by entry: [label, make, field the
+// InvalidArgument message must name]. Labels starting "[new]" were found by the property run.
+
+/**
+ * The async entries, each given a hostile value at `where` and expected to reject with
+ * InvalidArgument whose message starts with `field` (a regex).
+ */
+export const asyncCases = () => [
+  ["p2pSendMessage ReceiverUserId: array whose length throws", (c) => c.p2pSendMessage({ ...GOOD_BODY, ReceiverUserId: lengthThrows() }), /^ReceiverUserId/],
+  ["p2pSendMessage IgnoreUserIds: array whose length throws", (c) => c.p2pSendMessage({ ...GOOD_BODY, IgnoreUserIds: lengthThrows() }), /^IgnoreUserIds/],
+  ["call int64Fields: array whose length throws", (c) => c.call("GetX", { a: 1 }, { int64Fields: lengthThrows(["a"]) }), /^int64Fields/],
+  ["p2pSendMessage body: revoked Proxy", (c) => c.p2pSendMessage(revoked()), /^body/],
+  ["p2pSendMessage Content: revoked Proxy", (c) => c.p2pSendMessage({ ...GOOD_BODY, Content: revoked() }), /^Content/],
+  ["p2pSendMessage options: revoked Proxy", (c) => c.p2pSendMessage(GOOD_BODY, revoked()), /^callOptions/],
+  ["call body: revoked Proxy", (c) => c.call("GetX", revoked()), /^body/],
+  ["call body.a: revoked Proxy", (c) => c.call("GetX", { a: revoked() }), /^body\.a/],
+  ["call action: revoked Proxy", (c) => c.call(revoked(), {}), /^action/],
+  ["call options: revoked Proxy", (c) => c.call("GetX", {}, revoked()), /^callOptions/],
+  ["p2pSendMessage body: throwing getter Content", (c) => c.p2pSendMessage(withThrowingGetter(GOOD_BODY, "Content")), /^(body|Content)/],
+  ["p2pSendMessage options: throwing getter signal", (c) => c.p2pSendMessage(GOOD_BODY, withThrowingGetter({}, "signal")), /^(callOptions|signal)/],
+  ["call body: nested throwing getter", (c) => c.call("GetX", { a: { b: withThrowingGetter({}, "c") } }), /^body\.a\.b/],
+  ["call options: throwing getter version", (c) => c.call("GetX", {}, withThrowingGetter({}, "version")), /^(callOptions|version)/],
+  ["p2pSendMessage Content: detached ArrayBuffer", (c) => c.p2pSendMessage({ ...GOOD_BODY, Content: detachedBuffer() }), /^Content.*detached/],
+  ["p2pSendMessage Content: Uint8Array on a detached buffer", (c) => c.p2pSendMessage({ ...GOOD_BODY, Content: detachedView() }), /^Content.*detached/],
+  ["call body: detached ArrayBuffer", (c) => c.call("GetX", detachedBuffer()), /^body.*detached/],
+  ["call body: Uint8Array on a detached buffer", (c) => c.call("GetX", detachedView()), /^body.*detached/],
+  ["call body.a: Uint8Array on a detached buffer", (c) => c.call("GetX", { a: detachedView() }), /^body\.a.*detached/],
+  // Found by the property run: a Uint8Array's own `slice` is the caller's code, and what it
+  // returns reached Rust as if it were bytes.
+  ["[new] p2pSendMessage Content: Uint8Array whose own slice() returns a revoked Proxy",
+    (c) => c.p2pSendMessage({ ...GOOD_BODY, Content: Object.assign(new Uint8Array(4), { slice: revoked }) }), /^Content/],
+  ["[new] call body.a: Uint8Array whose own slice() returns {length: 2**31}",
+    (c) => c.call("GetX", { a: Object.assign(new Uint8Array(4), { slice: () => ({ length: 2 ** 31 }) }) }), /^body\.a/],
+  ["[new] call body: Uint8Array subclass whose length getter throws",
+    (c) => c.call("GetX", new (class extends Uint8Array { get length() { return boom(); } })(4)), /^body/],
+];
+
+export const signCases = () => [
+  ["options: revoked Proxy", () => revoked(), /^options/],
+  ["headers: revoked Proxy", () => ({ ...SIGN_BASE, headers: revoked() }), /^headers/],
+  ["options: throwing getter body", () => withThrowingGetter(SIGN_BASE, "body"), /^(options|body)/],
+  ["headers: throwing getter", () => ({ ...SIGN_BASE, headers: withThrowingGetter({}, "X-A") }), /^headers/],
+  ["body: detached ArrayBuffer", () => ({ ...SIGN_BASE, body: detachedBuffer() }), /^body.*detached/],
+  ["body: Uint8Array on a detached buffer", () => ({ ...SIGN_BASE, body: detachedView() }), /^body.*detached/],
+  ["body: object with a detached buffer inside", () => ({ ...SIGN_BASE, body: { a: detachedBuffer() } }), /^body\.a.*detached/],
+  ["[new] body: object whose prototype is Uint8Array.prototype (not a typed array)", () => ({ ...SIGN_BASE, body: Object.setPrototypeOf({}, Uint8Array.prototype) }), /^body/],
+  ["[new] body: Proxy around a Uint8Array", () => ({ ...SIGN_BASE, body: new Proxy(new Uint8Array(2), {}) }), /^body/],
+];
+
+export const ctorCases = (keys) => [
+  ["options: revoked Proxy", () => revoked(), /^options/],
+  ["options: throwing getter secretAccessKey", () => withThrowingGetter(keys, "secretAccessKey"), /^(options|secretAccessKey)/],
+  ["secretAccessKey: detached ArrayBuffer", () => ({ ...keys, secretAccessKey: detachedBuffer() }), /^secretAccessKey.*detached/],
+  ["secretAccessKey: Uint8Array on a detached buffer", () => ({ ...keys, secretAccessKey: detachedView() }), /^secretAccessKey.*detached/],
+  ["fetch: revoked Proxy", () => ({ ...keys, fetch: revoked() }), /^fetch/],
+  ["onEvent: array whose length throws", () => ({ ...keys, onEvent: lengthThrows() }), /^onEvent/],
+  ["[new] endpoint: Uint8Array whose own slice() returns a revoked Proxy", () => ({ ...keys, endpoint: Object.assign(new Uint8Array(4), { slice: revoked }) }), /^endpoint/],
+];
 
 export const ENTRIES = ["new ImClient", "p2pSendMessage", "call", "signRequest (volc-im)", "signRequest (volc-im/sign)"];
 
@@ -359,4 +418,73 @@ export async function runProperty({ api, n, seed, perCallMs = 4000, faults, maxF
   await goodSend(client, "the shared client", n);
   client.free();
   return { counts, failures, sent, goodSends, ms: Date.now() - started };
+}
+
+/**
+ * The regression cases above, for hosts without the simulator (Chromium, workerd): a counting
+ * fetch (a mock of the network) checks that nothing was sent. Returns { problems, cases }.
+ */
+export async function runRegressions({ api, faults, perCallMs = 4000 }) {
+  const { ImClient, isVolcError } = api;
+  let sent = 0;
+  const countingFetch = async () => {
+    sent++;
+    return new Response('{"ResponseMetadata":{"RequestId":"hostile-mock"},"Result":{"P2PResult":[]}}', { status: 200 });
+  };
+  const keys = { accessKeyId: "AKLTx", secretAccessKey: "hostile-secret" };
+  const client = new ImClient({ ...keys, endpoint: "http://127.0.0.1:9", fetch: countingFetch, qps: 0, retries: 0 });
+  const problems = [];
+  let cases = 0;
+  const settle = async (p) => {
+    const t = timeout(perCallMs);
+    const r = await Promise.race([Promise.resolve(p).then((v) => ({ ok: true, v }), (e) => ({ ok: false, e })), t.p]);
+    t.clear();
+    return r === "__hang__" ? { hung: true } : r;
+  };
+  const check = async (label, make, field, good) => {
+    cases++;
+    const faultsBefore = faults().length;
+    const sentBefore = sent;
+    let p;
+    try {
+      p = make();
+    } catch (e) {
+      problems.push(`${label}: threw synchronously (${describe(e)}: ${e?.message})`);
+      return;
+    }
+    if (!p || typeof p.then !== "function") problems.push(`${label}: did not return a promise`);
+    const r = await settle(p);
+    await new Promise((ok) => setTimeout(ok, 0));
+    if (r.hung) problems.push(`${label}: the promise never settled`);
+    else if (r.ok) problems.push(`${label}: resolved instead of rejecting`);
+    else if (!isVolcError(r.e) || r.e.code !== "InvalidArgument") problems.push(`${label}: rejected with ${describe(r.e)} ${r.e?.code ?? ""}: ${r.e?.message}`);
+    else if (!field.test(r.e.message)) problems.push(`${label}: the message does not name the field: ${r.e.message}`);
+    if (sent !== sentBefore) problems.push(`${label}: ${sent - sentBefore} request(s) were sent`);
+    const all = faults();
+    if (all.length > faultsBefore) problems.push(`${label}: ${all.slice(faultsBefore).join("; ")}`);
+    const after = await settle(good());
+    if (!after.ok) problems.push(`${label}: the good call after it failed: ${after.hung ? "hung" : `${after.e?.code} ${after.e?.message}`}`);
+  };
+  for (const [label, run, field] of asyncCases()) {
+    await check(label, () => run(client), field, () => client.p2pSendMessage(GOOD_BODY));
+  }
+  for (const [name, sign] of [["volc-im", api.signRequest], ["volc-im/sign", api.signOnly]]) {
+    for (const [label, make, field] of signCases()) {
+      await check(`signRequest (${name}) ${label}`, () => sign(make()), field, () => sign(SIGN_BASE));
+    }
+  }
+  for (const [label, make, field] of ctorCases(keys)) {
+    cases++;
+    try {
+      new ImClient(make()).free();
+      problems.push(`new ImClient ${label}: constructed`);
+    } catch (e) {
+      if (!isVolcError(e) || e.code !== "InvalidArgument") problems.push(`new ImClient ${label}: threw ${describe(e)}: ${e?.message}`);
+      else if (!field.test(e.message)) problems.push(`new ImClient ${label}: the message does not name the option: ${e.message}`);
+    }
+  }
+  const good = await settle(client.p2pSendMessage(GOOD_BODY));
+  if (!good.ok) problems.push(`the client's last good send failed: ${good.hung ? "hung" : good.e?.message}`);
+  client.free();
+  return { problems, cases };
 }
