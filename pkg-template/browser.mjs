@@ -4,7 +4,7 @@
 // Where no bundler does, `initWasm(source)` says where it is. Until the module has loaded,
 // option errors of `new ImClient()` surface on the first call instead of in the constructor.
 import init, * as glue from "./volc_im.js";
-import { lazyImClient, wasmLoader } from "./wasm-load.js";
+import { lazyImClient, lazyQpsLimiter, wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
 // The IM API's version, signing service and action names, generated from the Rust source.
@@ -18,6 +18,8 @@ const wasm = wasmLoader({
 
 export const initWasm = wasm.initWasm;
 export const ImClient = lazyImClient(glue.ImClient, wasm);
+// One QPS limit shared by several clients of this page or process (the `limiter` option).
+export const QpsLimiter = lazyQpsLimiter(glue.QpsLimiter, wasm);
 
 export async function signRequest(options) {
   if (!wasm.loaded) await wasm.load();

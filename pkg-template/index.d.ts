@@ -122,8 +122,15 @@ interface CommonClientOptions<M extends Int64Mode> {
   /** Limit over all attempts, queueing and backoff included. Default: none. */
   deadlineMs?: number;
   /** Client-side limit: requests are queued so the server never sees more than this many in
-   * any second. Default 100 (the vendor's per-app limit); 0 turns it off. */
+   * any second. Default 100 (the vendor's per-app limit); 0 turns it off. It is this client's
+   * own: two clients on one AppId each send up to it — share a `limiter` instead. */
   qps?: number;
+  /** One limit shared by several clients of this process (instead of `qps`, not with it). Across
+   * processes or isolates, the relay Worker's gate holds the limit. */
+  limiter?: QpsLimiter;
+  /** Largest response body read, in bytes; past it the call fails with `InvalidResponse` and
+   * the rest is not read. Default 1048576 (1 MiB: every IM result fits with room). */
+  maxResponseBytes?: number;
   /** Retries of failures that certainly were not processed (`FlowLimitExceeded`/429,
    * `ServiceUnavailableTemp`, `FailToConnect`, refused connections), with jittered exponential
    * backoff. Default 2. */
@@ -219,6 +226,13 @@ export interface CallOptions extends P2PCallOptions {
 
 /** The id type results carry for an int64 mode. */
 export type Int64Of<M extends Int64Mode> = M extends "bigint" ? bigint : string;
+
+/** A client-side QPS limit that several `ImClient`s of one process share through their
+ * `limiter` option: `new ImClient({ ..., limiter })`. */
+export declare class QpsLimiter {
+  /** `qps`: requests per second, above 0 and at most 100000. */
+  constructor(options: { qps: number });
+}
 
 export declare class ImClient<M extends Int64Mode = "string"> {
   constructor(options: ImClientOptions<M>);

@@ -4,7 +4,7 @@
 // still succeeds: the first call reports WasmLoadFailed, or initWasm(bytes) supplies it.
 import { readFileSync } from "node:fs";
 import init, * as glue from "./volc_im.js";
-import { lazyImClient, wasmLoader } from "./wasm-load.js";
+import { lazyImClient, lazyQpsLimiter, wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
 // The IM API's version, signing service and action names, generated from the Rust source.
@@ -24,6 +24,8 @@ wasm.loadNow();
 export const initWasm = wasm.initWasm;
 // Loaded: the wasm class itself (no wrapper on the hot path).
 export const ImClient = wasm.loaded ? glue.ImClient : lazyImClient(glue.ImClient, wasm);
+// One QPS limit shared by several clients of this process (the `limiter` option).
+export const QpsLimiter = wasm.loaded ? glue.QpsLimiter : lazyQpsLimiter(glue.QpsLimiter, wasm);
 
 export async function signRequest(options) {
   if (!wasm.loaded) await wasm.load();

@@ -215,3 +215,24 @@ export function lazyImClient(WasmImClient, wasm) {
   if (Symbol.dispose) ImClient.prototype[Symbol.dispose] = ImClient.prototype.free;
   return ImClient;
 }
+
+// `QpsLimiter` before the .wasm has loaded (browser entries): keeps the options, and makes the
+// wasm limiter the first time a client asks for it (clients are made only after the load), so
+// its option errors surface then, as ImClient's do.
+export function lazyQpsLimiter(WasmQpsLimiter, wasm) {
+  return class QpsLimiter {
+    #options;
+    #limiter;
+
+    constructor(options) {
+      if (wasm.loaded) this.#limiter = new WasmQpsLimiter(options);
+      else this.#options = options;
+    }
+
+    // Not part of the API: how an ImClient finds the shared limit.
+    __volcImKey() {
+      this.#limiter ??= new WasmQpsLimiter(this.#options);
+      return this.#limiter.__volcImKey();
+    }
+  };
+}

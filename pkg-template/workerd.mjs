@@ -8,7 +8,7 @@ const wasm = wasmLoader({ init, initSync, file: "volc_im_bg.wasm" });
 wasm.loadNow(module);
 
 export const initWasm = wasm.initWasm;
-export { ImClient } from "./volc_im.js";
+export { ImClient, QpsLimiter } from "./volc_im.js";
 export { VolcError, isVolcError } from "./errors.js";
 // The IM API's version, signing service and action names, generated from the Rust source.
 export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";

@@ -70,9 +70,9 @@ describe("ESM and CommonJS builds export the same API", () => {
   test("the CommonJS export has no extra public names", () => {
     assert.deepEqual(
       Object.keys(cjs).filter((k) => k !== "__esModule").sort(),
-      ["IM_SERVICE", "IM_VERSION", "ImClient", "P2P_SEND_MESSAGE", "VolcError", "fromEnv", "initWasm", "isVolcError", "signRequest"],
+      ["IM_SERVICE", "IM_VERSION", "ImClient", "P2P_SEND_MESSAGE", "QpsLimiter", "VolcError", "fromEnv", "initWasm", "isVolcError", "signRequest"],
     );
-    assert.deepEqual(Object.keys(esm).sort(), ["IM_SERVICE", "IM_VERSION", "ImClient", "P2P_SEND_MESSAGE", "VolcError", "fromEnv", "initWasm", "isVolcError", "signRequest"]);
+    assert.deepEqual(Object.keys(esm).sort(), ["IM_SERVICE", "IM_VERSION", "ImClient", "P2P_SEND_MESSAGE", "QpsLimiter", "VolcError", "fromEnv", "initWasm", "isVolcError", "signRequest"]);
   });
 });
 
@@ -163,7 +163,7 @@ describe('the exports map: import and require of "volc-im" from an installed cop
     assert.equal(out.esmResolved, `file://${pkgDir}/node.mjs`);
     assert.equal(out.cjsResolved, join(pkgDir, "index.cjs"));
     assert.equal(out.pkgJson, join(pkgDir, "package.json"));
-    const api = ["IM_SERVICE", "IM_VERSION", "ImClient", "P2P_SEND_MESSAGE", "VolcError", "fromEnv", "initWasm", "isVolcError", "signRequest"];
+    const api = ["IM_SERVICE", "IM_VERSION", "ImClient", "P2P_SEND_MESSAGE", "QpsLimiter", "VolcError", "fromEnv", "initWasm", "isVolcError", "signRequest"];
     assert.deepEqual(out.esmKeys, api);
     assert.deepEqual(out.cjsKeys, api);
     assert.equal(out.twoCopies, true);
