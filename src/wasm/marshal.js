@@ -3,49 +3,21 @@
 // translation: no option is interpreted here; anything unusual returns undefined and the Rust
 // side reads the object the general way (which also words the errors).
 //
-// Format: tokens joined by "\0" — per entry: key, tag, payload. Tags: "s" string, "u"
-// undefined, "d" Date (payload: integer milliseconds, "" for an Invalid Date), "h" object of
-// strings (payload: count, then key/value tokens), and, passed beside the frame (payload: the
-// index for `takeSide`), "b" a Uint8Array and "t" a long string as UTF-8 bytes (a 64 KiB body
-// is neither copied into the frame nor scanned). Each property is read once. A short string
-// holding "\0", or more entries than the general path accepts, takes the general path.
+// The frame format is described once, in src/wasm/marshal.rs (the half that reads it). Each
+// property is read once; a short string holding "\0", or more entries than the general path
+// accepts, takes the general path.
+
+import { copyBytes, isUint8Array } from "./snapshot.js";
 
 // UTF-8 by the platform: the glue's own string passing copies ASCII one character at a time.
 const encoder = new TextEncoder();
+const dateGetTime = Date.prototype.getTime;
 
-// What kind of value `v` is, in one call (src/wasm/convert.rs would otherwise test typeof,
-// Array.isArray, instanceof and the prototype one boundary crossing at a time). The numbers
-// are `Kind` in src/wasm/convert.rs.
-const PLAIN_OBJECT = 12;
-
-export function kindOf(v) {
-  switch (typeof v) {
-    case "string":
-      return 0;
-    case "number":
-      return 1;
-    case "undefined":
-      return 2;
-    case "boolean":
-      return 4;
-    case "bigint":
-      return 5;
-    case "function":
-      return 6;
-    case "symbol":
-      return 7;
-  }
-  if (v === null) return 3;
-  try {
-    if (Array.isArray(v)) return 8;
-    if (v instanceof Uint8Array) return 9;
-    if (v instanceof ArrayBuffer) return 10;
-    if (v instanceof Date) return 11;
-    const p = Object.getPrototypeOf(v);
-    return p === null || Object.getPrototypeOf(p) === null ? PLAIN_OBJECT : 13;
-  } catch {
-    return 13; // a Proxy whose traps throw: not a plain object
-  }
+// A plain object ({} or Object.create(null)), the only options shape the frame carries.
+function isPlainObject(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === null || Object.getPrototypeOf(p) === null;
 }
 
 // Values that travel beside the frame, taken (and released) by index by the Rust side.
@@ -64,12 +36,12 @@ export function packFlat(o) {
   try {
     return frame(o);
   } catch {
-    return undefined; // a throwing getter or Proxy: the general path reports it
+    return undefined; // a throwing getter or Proxy: the general path (snapshot.js) reports it
   }
 }
 
 function frame(o) {
-  if (kindOf(o) !== PLAIN_OBJECT) return undefined;
+  if (!isPlainObject(o)) return undefined;
   const out = [];
   for (const k of Object.keys(o)) {
     if (k.includes("\0")) return undefined;
@@ -81,12 +53,15 @@ function frame(o) {
       out.push(k, "s", v);
     } else if (v === undefined) {
       out.push(k, "u", "");
-    } else if (v instanceof Uint8Array) {
-      out.push(k, "b", String(side.push(v) - 1));
+    } else if (isUint8Array(v)) {
+      // A copy made by the built-in (a detached one fails here: the general path reports it).
+      const bytes = copyBytes(v);
+      if (!bytes) return undefined;
+      out.push(k, "b", String(side.push(bytes) - 1));
     } else if (v instanceof Date) {
-      const t = v.getTime();
+      const t = dateGetTime.call(v);
       out.push(k, "d", t === t ? String(t) : "");
-    } else if (kindOf(v) === PLAIN_OBJECT) {
+    } else if (isPlainObject(v)) {
       const inner = [];
       for (const hk of Object.keys(v)) {
         const hv = v[hk];

@@ -25,12 +25,35 @@ export function snapshot(value) {
   return [node(value, 0, { nodes: 0 }, refs), refs];
 }
 
-function copyBytes(view) {
+// Brand checks and copies through the built-ins themselves, never through the value's own
+// (overridable) methods: a Uint8Array whose own slice() or length lies, a subclass with a hostile
+// species, an object that merely inherits from Uint8Array.prototype, or a Proxy around one
+// cannot pass for bytes.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+const bufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
+const dateGetTime = Date.prototype.getTime;
+
+export function isUint8Array(v) {
+  return typedArrayTag.call(v) === "Uint8Array";
+}
+
+function isArrayBuffer(v) {
   try {
-    // slice() throws on a detached buffer; a view's byteLength would read as 0 instead.
-    return [BYTES, view.slice()];
+    bufferByteLength.call(v);
+    return true;
   } catch {
-    return [OTHER, DETACHED];
+    return false;
+  }
+}
+
+// A copy of a Uint8Array's bytes, or of an ArrayBuffer's; `undefined` when detached (the
+// constructor reads the internal slots and throws on a detached buffer, which would otherwise
+// read as empty).
+export function copyBytes(v) {
+  try {
+    return new Uint8Array(isUint8Array(v) ? v : new Uint8Array(v));
+  } catch {
+    return undefined;
   }
 }
 
@@ -54,17 +77,14 @@ function node(v, depth, budget, refs) {
   }
   if (v === null) return [NULL];
   if (depth >= MAX_DEPTH) return [OTHER, TOO_DEEP];
+  if (isUint8Array(v) || isArrayBuffer(v)) {
+    const bytes = copyBytes(v);
+    return bytes ? [BYTES, bytes] : [OTHER, DETACHED];
+  }
   let kind;
   try {
     if (Array.isArray(v)) kind = LIST;
-    else if (v instanceof Uint8Array) return copyBytes(v);
-    else if (v instanceof ArrayBuffer) {
-      try {
-        return copyBytes(new Uint8Array(v)); // a view on a detached buffer cannot be made
-      } catch {
-        return [OTHER, DETACHED];
-      }
-    } else if (v instanceof Date) return [DATE, v.getTime()];
+    else if (v instanceof Date) return [DATE, dateGetTime.call(v)];
     else {
       const p = Object.getPrototypeOf(v);
       kind = p === null || Object.getPrototypeOf(p) === null ? OBJECT : INSTANCE;
