@@ -17,7 +17,9 @@ import {
 const SIM_KEYS = { accessKeyId: "AKLTsimulator", secretAccessKey: "c2ltdWxhdG9yLXNlY3JldC1rZXk=" };
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261130);
 const CASES = Number(process.env.HOSTILE_CASES ?? 1000);
+// HOSTILE_SKIP=19,14 leaves leaf kinds out, HOSTILE_MAX_FAILURES=n runs on past 20 failures (diagnosis).
 for (const k of (process.env.HOSTILE_SKIP ?? "").split(",").filter(Boolean)) skip.add(Number(k));
+const MAX_FAILURES = Number(process.env.HOSTILE_MAX_FAILURES ?? 20);
 
 // Every uncaught exception and unhandled rejection while this file runs.
 const faults = [];
@@ -149,9 +151,10 @@ for (const [setName, pick] of sets) test(`hostile options to new ImClient (${set
 });
 
 test(`property: ${CASES} generated hostile values per entry (seed ${SEED}, HOSTILE_SEED to replay)`, { timeout: 170_000 }, async () => {
-  const out = await runProperty({ api: { ImClient, isVolcError, signRequest, signOnly }, n: CASES, seed: SEED, faults: () => faults });
+  const out = await runProperty({ api: { ImClient, isVolcError, signRequest, signOnly }, n: CASES, seed: SEED, maxFailures: MAX_FAILURES, faults: () => faults });
   console.log(`hostile property (${runtime}, seed ${SEED}): ${JSON.stringify(out.counts)}, ${out.sent} mock requests for accepted input, ` +
     `${out.goodSends} good sends, ${out.failures.length} failures, ${out.ms} ms`);
+  if (process.env.HOSTILE_DUMP) (await import("node:fs")).writeFileSync(process.env.HOSTILE_DUMP, JSON.stringify(out.failures, null, 1));
   const shown = out.failures.slice(0, 20).map((f) => `[seed ${f.seed} case ${f.case}] ${f.entry}: ${f.what} — input drew: ${f.input}`);
   assert.deepEqual(shown, [], `${out.failures.length} failures (HOSTILE_SEED=${SEED} replays them)`);
   for (const count of Object.values(out.counts)) assert.ok(count >= CASES);
