@@ -173,9 +173,18 @@ export function lazyImClient(WasmImClient, wasm) {
     #pending;
 
     constructor(options) {
-      const copy = options && typeof options === "object" ? { ...options } : options;
-      if (wasm.loaded) this.#client = new WasmImClient(copy);
-      else this.#options = copy;
+      // Loaded: the wasm constructor reads the options once, guarded (a throwing getter or a
+      // revoked Proxy is an InvalidArgument, thrown here). Not yet: a shallow copy if one can
+      // be made, else the object itself; the first call reports what is wrong with it.
+      if (wasm.loaded) {
+        this.#client = new WasmImClient(options);
+        return;
+      }
+      try {
+        this.#options = options && typeof options === "object" ? { ...options } : options;
+      } catch {
+        this.#options = options;
+      }
     }
 
     #ready() {

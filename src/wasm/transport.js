@@ -39,7 +39,12 @@ function guarded(timeoutMs, signal, work) {
     }
     (async () => work(controller.signal))().then(
       (value) => settle(resolve, value),
-      (cause) => settle(reject, cause instanceof TooLarge ? ["tooLarge", cause.status] : ["error", cause]),
+      (cause) => {
+        // The attempt is over: abort its fetch, so an unread body (a refused Content-Length,
+        // a half-read stream) closes its connection instead of holding it open.
+        controller.abort();
+        settle(reject, cause instanceof TooLarge ? ["tooLarge", cause.status] : ["error", cause]);
+      },
     );
   });
 }
@@ -48,6 +53,14 @@ class TooLarge {
   constructor(status) {
     this.status = status;
   }
+}
+
+// Drops a body that will not be read (never throws: the response may be anything a custom
+// fetch returned).
+function cancel(response) {
+  try {
+    response.body?.cancel?.().catch(() => {});
+  } catch {}
 }
 
 // The body, at most maxBytes of it: with a Content-Length within the cap and no
@@ -62,7 +75,10 @@ async function readCapped(response, maxBytes) {
     }
   };
   const length = Number(header("Content-Length") ?? NaN);
-  if (length > maxBytes) throw new TooLarge(response.status);
+  if (length > maxBytes) {
+    cancel(response);
+    throw new TooLarge(response.status);
+  }
   if (length >= 0 && !header("Content-Encoding") || !response.body?.getReader) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.length > maxBytes) throw new TooLarge(response.status);
