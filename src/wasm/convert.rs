@@ -50,6 +50,7 @@ fn other(reason: u8) -> &'static str {
         6 => "array whose elements throw when read",
         7 => "object whose properties throw when read",
         8 => "detached ArrayBuffer",
+        10 => "value that contains itself (cyclic)",
         _ => "value that cannot be read (a revoked Proxy?)",
     }
 }

@@ -10,7 +10,7 @@
 const STR = 0, NUM = 1, UNDEF = 2, NULL = 3, BOOL = 4, BIGINT = 5, OTHER = 6, LIST = 7, BYTES = 8, DATE = 9, OBJECT = 10;
 // Reasons of OTHER.
 const FUNCTION = 0, SYMBOL = 1, INSTANCE = 2, TOO_DEEP = 3, TOO_LARGE = 4, LENGTH_THROWS = 5,
-  ELEMENTS_THROW = 6, PROPERTIES_THROW = 7, DETACHED = 8, UNREADABLE = 9;
+  ELEMENTS_THROW = 6, PROPERTIES_THROW = 7, DETACHED = 8, UNREADABLE = 9, CYCLIC = 10;
 
 // The same budgets the Rust side states (convert.rs): a cyclic or heavily shared structure
 // (`a.push(a, a)`) would otherwise be walked exponentially often.
@@ -22,7 +22,7 @@ const MAX_NODES = 100_000;
 // (A null-prototype object: a "__proto__" key stays a key.)
 export function snapshot(value) {
   const refs = Object.create(null);
-  return [node(value, 0, { nodes: 0 }, refs), refs];
+  return [node(value, 0, { nodes: 0, path: new Set() }, refs), refs];
 }
 
 // Brand checks and copies through the built-ins themselves, never through the value's own
@@ -93,6 +93,18 @@ function node(v, depth, budget, refs) {
     return [OTHER, UNREADABLE]; // a revoked Proxy, or traps that throw
   }
   if (kind === INSTANCE) return [OTHER, INSTANCE];
+  // A value that contains itself is refused at once, not walked until the node budget runs out
+  // (which took about a second of blocking CPU).
+  if (budget.path.has(v)) return [OTHER, CYCLIC];
+  budget.path.add(v);
+  try {
+    return container(v, kind, depth, budget, refs);
+  } finally {
+    budget.path.delete(v);
+  }
+}
+
+function container(v, kind, depth, budget, refs) {
   if (kind === LIST) {
     let length;
     try {
