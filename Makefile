@@ -1,6 +1,6 @@
 # The entry points (README): `make demo` runs the main job, `make test` runs every test,
 # `make pkg` builds the npm package into pkg/. Each installs what is missing first.
-.PHONY: setup setup-browser pkg sim test demo bench clean
+.PHONY: setup setup-browser pkg sim test demo bench bench-compare clean
 
 setup:
 	bash scripts/setup.sh
@@ -26,6 +26,14 @@ bench: pkg setup-browser
 	cargo build -p volc-im-sim --profile sim
 	cargo build --release -p volc-im --example bench_sign
 	node benches/run.mjs
+
+# Before/after, side by side in one run: the package at BEFORE (default: the start of this
+# round of work) against pkg/ (docs/benchmarks.md).
+BEFORE ?= 12ce17b
+bench-compare: pkg setup-browser
+	cargo build -p volc-im-sim --profile sim
+	bash scripts/build-pkg-at.sh $(BEFORE) target/bench-before
+	node benches/compare.mjs --before target/bench-before/pkg
 
 clean:
 	rm -rf pkg target/pkg-build artifacts

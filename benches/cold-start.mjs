@@ -22,7 +22,8 @@ async function child(lib) {
   const t0 = performance.now();
   let signature;
   if (lib.startsWith("volc-im")) {
-    const { signRequest } = await import(`${root}pkg/${lib === "volc-im" ? "node" : "sign-node"}.mjs`);
+    const pkg = process.env.VOLC_IM_PKG ?? `${root}pkg`;
+    const { signRequest } = await import(`${pkg}/${lib === "volc-im" ? "node" : "sign-node"}.mjs`);
     signature = (await signRequest(fx.signOptions(body))).signature;
   } else {
     const { makeSigners } = await import(`./entries/${lib}.mjs`);

@@ -62,8 +62,8 @@ async function runC32(raw, client, blocks, calls) {
   return { raw: median(a), client: median(b) };
 }
 
-export async function run({ rounds = 7, pairs = 250 } = {}) {
-  const { ImClient, signRequest } = await import(`${root}pkg/node.mjs`);
+export async function run({ rounds = 7, pairs = 250, pkg = `${root}pkg` } = {}) {
+  const { ImClient, signRequest } = await import(`${pkg}/node.mjs`);
   const sim = await startSim();
   try {
     const client = new ImClient({
@@ -129,4 +129,8 @@ export async function run({ rounds = 7, pairs = 250 } = {}) {
   }
 }
 
-if (isMain(import.meta.url)) console.log(JSON.stringify(await run()));
+// `node benches/send.mjs [pkgDir] [rounds]`: one package, in this process.
+if (isMain(import.meta.url)) {
+  const [pkg, rounds] = process.argv.slice(2);
+  console.log(JSON.stringify(await run({ pkg: pkg ?? `${root}pkg`, rounds: Number(rounds ?? 7) })));
+}

@@ -13,8 +13,9 @@ const pkg = resolve(fileURLToPath(new URL("../pkg/", import.meta.url)));
 // 45.8 KB) plus under 2 KB of headroom.
 export const BUDGETS = { "browser.mjs": 116_500, "sign-browser.mjs": 47_500 };
 
-/** Every file `entry` loads: relative imports, dynamic imports and new URL(…, import.meta.url). */
-export function browserLoad(entry) {
+/** Every file `entry` (of the package in `dir`) loads: relative imports, dynamic imports and
+ * new URL(…, import.meta.url). */
+export function browserLoad(entry, dir = pkg) {
   const seen = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
@@ -28,10 +29,10 @@ export function browserLoad(entry) {
     ].map((m) => m[1]);
     for (const r of refs) visit(join(dirname(file), r));
   };
-  visit(join(pkg, entry));
+  visit(join(resolve(dir), entry));
   return [...seen].map((file) => {
     const bytes = readFileSync(file);
-    return { file: file.slice(pkg.length + 1), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    return { file: file.slice(resolve(dir).length + 1), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
 }
 

@@ -142,9 +142,12 @@ test("the simulator dies mid-session: the page stays served, says so with the co
     assert.equal(config.simulatorRunning, false);
 
     // The open page: a banner with the command, cards reconnecting, labels that match.
-    const banner = page.getByRole("alert").filter({ hasText: "The simulator is not answering" });
-    await banner.waitFor();
-    assert.match(await banner.textContent(), /The simulator that make demo started has stopped; this page is still served/);
+    // The page may first say that nothing answers, then (once it has asked the launcher) that
+    // the simulator the launcher started has stopped: wait for the second.
+    const banner = page
+      .getByRole("alert")
+      .filter({ hasText: "The simulator that make demo started has stopped; this page is still served" });
+    await banner.waitFor({ timeout: 15_000 });
     assert.match(await banner.textContent(), /stop the demo \(Ctrl\+C in its terminal\) and run make demo from the project folder/);
     assert.equal(await banner.locator("code").textContent(), "make demo");
     assert.equal(await page.locator("#sim-health").getAttribute("data-state"), "down");
