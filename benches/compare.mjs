@@ -7,6 +7,7 @@
 // `make bench-compare` builds "before" from BEFORE=<commit> (default: this round's start).
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median, root } from "./common.mjs";
 import { browserLoad } from "../scripts/check-size.mjs";
@@ -15,8 +16,8 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const before = arg("--before", `${root}target/bench-before/pkg`);
-const after = arg("--after", `${root}pkg`);
+const before = resolve(arg("--before", `${root}target/bench-before/pkg`));
+const after = resolve(arg("--after", `${root}pkg`));
 const rounds = Number(arg("--rounds", "3"));
 const PKGS = { before, after };
 
