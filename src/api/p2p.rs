@@ -140,6 +140,21 @@ impl P2PSendMessageResult {
         Ok(Self { p2p_result })
     }
 
+    /// The result of a successful call, checked: the spec's fields only; a `Result` of another
+    /// shape is `InvalidResponse` with the call's status, RequestId and attempts (hardening
+    /// finding 5: it reported status 200 and 0 attempts whatever happened).
+    pub fn from_success(ok: &crate::api::envelope::Success) -> Result<Self, Error> {
+        Self::from_value(&ok.result).map_err(|why| {
+            let mut e = Error::invalid_response(
+                ok.status,
+                ["Result is not a P2PSendMessage result: ", &why].concat(),
+            );
+            e.request_id = Some(ok.metadata.request_id.clone());
+            e.attempts = ok.attempts;
+            e.with_action(ACTION)
+        })
+    }
+
     /// As JSON (built directly, without the `Serialize` machinery).
     pub fn to_value(&self) -> serde_json::Value {
         use serde_json::{Map, Value};
@@ -269,5 +284,37 @@ mod tests {
             r#"{"P2PResult":[{"Code":"SUCCESS","DevicePlatform":"Web","UserId":9223372036854775807}]}"#
         );
         assert_eq!(P2PSendMessageResult::from_value(&r.to_value()).unwrap(), r);
+    }
+
+    /// Hardening finding 5: a Result of the wrong shape was reported with status 200 and 0
+    /// attempts, whatever the call had seen.
+    #[test]
+    fn a_wrong_shaped_result_keeps_status_request_id_and_attempts() {
+        let ok = crate::api::envelope::Success {
+            metadata: crate::api::envelope::ResponseMetadata {
+                request_id: "RID".into(),
+                ..Default::default()
+            },
+            result: serde_json::json!({ "P2PResult": {} }),
+            status: 203,
+            attempts: 2,
+        };
+        let e = P2PSendMessageResult::from_success(&ok).unwrap_err();
+        assert_eq!(
+            (
+                e.code.as_str(),
+                e.status,
+                e.attempts,
+                e.request_id.as_deref(),
+                e.action.as_deref()
+            ),
+            (
+                "InvalidResponse",
+                Some(203),
+                2,
+                Some("RID"),
+                Some("P2PSendMessage")
+            )
+        );
     }
 }

@@ -163,15 +163,7 @@ impl Client {
         let ok = self
             .call(p2p::ACTION, crate::api::IM_VERSION, req.to_json())
             .await?;
-        let result = P2PSendMessageResult::from_value(&ok.result).map_err(|why| {
-            let mut e = Error::invalid_response(
-                ok.status,
-                ["Result is not a P2PSendMessage result: ", &why].concat(),
-            );
-            e.request_id = Some(ok.metadata.request_id.clone());
-            e.attempts = ok.attempts;
-            e.with_action(p2p::ACTION)
-        })?;
+        let result = P2PSendMessageResult::from_success(&ok)?;
         Ok(P2PSendMessageResponse {
             metadata: ok.metadata,
             result,

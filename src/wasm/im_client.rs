@@ -123,17 +123,7 @@ impl ImClient {
                         request.to_json(),
                     )
                     .await?;
-                // The spec's fields only, checked: a Result of another shape is InvalidResponse.
-                // (Hardening finding 5: it reported status 200 and 0 attempts whatever happened.)
-                let result = P2PSendMessageResult::from_value(&ok.result).map_err(|why| {
-                    let mut e = Error::invalid_response(
-                        ok.status,
-                        ["Result is not a P2PSendMessage result: ", &why].concat(),
-                    );
-                    e.request_id = Some(ok.metadata.request_id.clone());
-                    e.attempts = ok.attempts;
-                    e.with_action(p2p::ACTION)
-                })?;
+                let result = P2PSendMessageResult::from_success(&ok)?;
                 let out = ok.metadata.envelope_with(result.to_value());
                 Ok::<_, JsFailure>(convert::to_js(
                     &out,
