@@ -47,8 +47,8 @@ pub use volc_im_sign as sign;
 
 pub use api::error::{Error, ErrorCode};
 
-/// The JavaScript API (`ImClient`, `signRequest`, `VolcError`): the only code that names
-/// `wasm_bindgen`, `js_sys` or `web_sys`.
+/// The JavaScript API (`ImClient`, `signRequest`, `VolcError`): the only code that touches JS
+/// or names its binding crates.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
