@@ -75,7 +75,7 @@ fn sign_request_once(body: &str) -> String {
         ("date".into(), Input::Date(1_717_756_424_000.0)),
     ];
     let out = sign_request(&entries, 0.0).expect("the benchmark request signs");
-    // What the wasm export frames for JS (src/wasm/marshal.rs): the parts joined once.
+    // What the wasm export frames for JS (src/wasm/convert.rs `pack_signed`): the parts joined once.
     let mut parts = vec![
         out.url,
         out.signing.signed_headers,

@@ -126,7 +126,7 @@ impl ImClient {
                 let result = P2PSendMessageResult::from_success(&ok)?;
                 let out = ok.metadata.envelope_with(result.to_value());
                 Ok::<_, JsFailure>(convert::to_js(
-                    &out,
+                    out,
                     &p2p::INT64_FIELDS,
                     shared.session.config.int64,
                 ))
@@ -153,7 +153,7 @@ impl ImClient {
                     .await?;
                 let fields: Vec<&str> = opts.int64_fields.iter().map(String::as_str).collect();
                 let out = ok.metadata.envelope_with(ok.result);
-                Ok::<_, JsFailure>(convert::to_js(&out, &fields, shared.session.config.int64))
+                Ok::<_, JsFailure>(convert::to_js(out, &fields, shared.session.config.int64))
             };
             run.await.map_err(reject)
         })

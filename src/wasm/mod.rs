@@ -1,6 +1,6 @@
 //! The JavaScript API (`#[wasm_bindgen]` exports) — the only code that names `wasm_bindgen`,
-//! `js_sys` or `web_sys`. It translates: JS values in ([`convert`], and the signRequest fast
-//! path [`marshal`]), a JS runtime for the call loop ([`transport`], [`credentials`]), results
+//! `js_sys` or `web_sys`. It translates: JS values in and out ([`convert`], one string
+//! each way where it can), a JS runtime for the call loop ([`transport`], [`credentials`]), results
 //! and `VolcError`s out ([`errors`]). The rules live in `client` and `api`.
 
 pub mod convert;
@@ -11,7 +11,6 @@ pub mod errors;
 pub mod im_client;
 #[cfg(feature = "client")]
 pub mod limiter;
-pub mod marshal;
 #[cfg(feature = "client")]
 pub mod transport;
 
@@ -30,9 +29,9 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 /// An options object of `what` (`undefined`/`null`: none), snapshotted once: its entries, and
 /// its top-level functions and objects.
 pub(crate) fn options_of(v: &JsValue, what: &str) -> Result<(Entries, convert::Snapshot), Error> {
-    let snap = convert::snapshot(v);
-    match &snap.input {
-        Input::Object(entries) => Ok((entries.clone(), snap)),
+    let mut snap = convert::snapshot(v);
+    match std::mem::replace(&mut snap.input, Input::Absent) {
+        Input::Object(entries) => Ok((entries, snap)),
         i if i.is_absent() => Ok((Vec::new(), snap)),
         other => Err(Error::invalid_argument(
             [
@@ -49,17 +48,13 @@ pub(crate) fn options_of(v: &JsValue, what: &str) -> Result<(Entries, convert::S
 #[wasm_bindgen(js_name = signRequestSync)]
 pub fn sign_request(options: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, Error> {
-        // One string across the boundary when the options are flat (the usual case).
-        let entries = match marshal::entries(&options) {
-            Some(entries) => entries,
-            None => options_of(&options, "options")?.0,
-        };
+        let entries = options_of(&options, "options")?.0;
         let signed = sign_request::sign_request(&entries, js_sys::Date::now())?;
         // Every signed part is NUL-free (header values, key ids and tokens refuse NUL; URL parts
         // are percent-encoded), so the frame always holds; `None` would be a signer bug.
-        let packed = marshal::pack_signed(&signed)
+        let packed = convert::pack_signed(&signed)
             .ok_or_else(|| Error::invalid_argument("a signed part contains NUL"))?;
-        let out = marshal::unpack_signed(&packed);
+        let out = convert::unpack_signed(&packed);
         if let Some(body) = &signed.body {
             let _ = js_sys::Reflect::set(&out, &"body".into(), &JsValue::from_str(body));
         }

@@ -107,9 +107,14 @@ async function readCapped(response, maxBytes) {
   return out;
 }
 
-// One fetch attempt, body read included (at most maxBytes). Resolves to [status, Date header,
-// Retry-After header, body bytes].
-export function sendOnce(fetch, url, init, timeoutMs, maxBytes, signal) {
+// One POST attempt, body read included (at most maxBytes). `headers` is name/value tokens
+// joined by NUL (header names and values cannot hold one); `body` a view of wasm memory, copied
+// here before anything else runs. Resolves to [status, Date header, Retry-After header, body
+// bytes].
+export function sendOnce(fetch, url, headers, body, timeoutMs, maxBytes, signal) {
+  const t = headers.split("\0");
+  const init = { method: "POST", headers: {}, body: body.slice() };
+  for (let i = 0; i + 1 < t.length; i += 2) init.headers[t[i]] = t[i + 1];
   return guarded(timeoutMs, signal, async (attemptSignal) => {
     init.signal = attemptSignal;
     const response = await fetch(url, init);

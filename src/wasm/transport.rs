@@ -12,7 +12,7 @@ use crate::client::call::{
 use crate::client::PreparedRequest;
 use crate::sign::Credentials;
 use crate::Error;
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Promise, Reflect, Uint8Array};
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -24,7 +24,8 @@ extern "C" {
     fn send_once(
         fetch: &Function,
         url: &str,
-        init: &Object,
+        headers: &str,
+        body: &[u8],
         timeout_ms: u32,
         max_bytes: u32,
         signal: Option<&AbortSignal>,
@@ -131,22 +132,22 @@ impl Transport for JsCall<'_> {
                     Error::network("this runtime has no global fetch; pass options.fetch")
                 })?,
         };
-        let headers = Object::new();
+        // The headers as one NUL-joined string, the body as a view that `sendOnce` copies at
+        // once: two crossings, not one per header and per `init` field.
+        let mut headers = String::new();
         for (k, v) in &req.headers {
-            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+            if !headers.is_empty() {
+                headers.push('\0');
+            }
+            headers.push_str(k);
+            headers.push('\0');
+            headers.push_str(v);
         }
-        let init = Object::new();
-        let _ = Reflect::set(&init, &"method".into(), &"POST".into());
-        let _ = Reflect::set(&init, &"headers".into(), &headers);
-        let _ = Reflect::set(
-            &init,
-            &"body".into(),
-            &Uint8Array::from(req.body.as_slice()),
-        );
         let pending = send_once(
             &fetch,
             &req.url,
-            &init,
+            &headers,
+            &req.body,
             timeout_ms,
             max_response_bytes,
             self.signal,

@@ -56,6 +56,25 @@ test("a response key named __proto__ is data, not a prototype", async () => {
   assert.deepEqual(res.Result.__proto__, { polluted: true });
 });
 
+test("results cross as JSON text: int64 exact in both modes, a server string starting with NUL unchanged", async () => {
+  // The int64 marks of bigint mode (a leading NUL, src/wasm/convert.rs) must never swallow a
+  // server's own string that starts with one, nor turn it into a BigInt.
+  const raw = '{"ResponseMetadata":{"RequestId":"r1"},"Result":{"Id":9007199254740993,"Ids":[-9223372036854775808,18446744073709551615],' +
+    '"Small":5,"Float":1.5,"Nul":"\\u0000123","Nul2":"\\u0000\\u0000x","Empty":"","Nested":{"Id":12}}}';
+  const fetch = async () => new Response(raw, { status: 200 });
+  const asString = await client({ fetch }).call("X", {}, { int64Fields: ["Id"] });
+  assert.deepEqual(asString.Result, {
+    Id: "9007199254740993", Ids: ["-9223372036854775808", "18446744073709551615"], Small: 5, Float: 1.5,
+    Nul: "\u0000123", Nul2: "\u0000\u0000x", Empty: "", Nested: { Id: "12" },
+  });
+  const asBigInt = await client({ fetch, int64: "bigint" }).call("X", {}, { int64Fields: ["Id"] });
+  assert.deepEqual(asBigInt.Result, {
+    Id: 9007199254740993n, Ids: [-9223372036854775808n, 18446744073709551615n], Small: 5, Float: 1.5,
+    Nul: "\u0000123", Nul2: "\u0000\u0000x", Empty: "", Nested: { Id: 12n },
+  });
+  assert.equal(asBigInt.ResponseMetadata.RequestId, "r1");
+});
+
 test("signRequest never returns a signer-owned header it did not sign", async () => {
   const out = await signRequest({
     method: "POST", url: "https://h/", headers: { "X-Security-Token": "stale", "x-date": "old" },

@@ -149,12 +149,12 @@ test("signRequest defaults the date to now and never throws synchronously", asyn
   assert.match(err.message, /^url: /);
 });
 
-// signRequest takes flat options across the wasm boundary as one framed string (marshal.js);
-// anything it cannot frame takes the general path. Both must sign and refuse alike.
-describe("the one-string fast path and the general path agree", () => {
+// Options cross the wasm boundary as one string (convert.js); strings holding a NUL (the
+// tape's terminator) travel beside it. Both must sign and refuse alike.
+describe("strings on the tape and beside it agree", () => {
   const base = optionsOf(vectors[0].inputs);
 
-  test("a NUL in a short or long body (read apart from the frame) signs like the same bytes", async () => {
+  test("a NUL in a short or long body (read apart from the tape) signs like the same bytes", async () => {
     for (const body of ["a\0b", "é\0".repeat(2000) + "ü"]) {
       const viaString = await signRequest({ ...base, body });
       const viaBytes = await signRequest({ ...base, body: new TextEncoder().encode(body) });
@@ -163,7 +163,7 @@ describe("the one-string fast path and the general path agree", () => {
     }
   });
 
-  test("a class-instance options object or a number field falls back and is refused with the field named", async () => {
+  test("a wrong field type, an unknown field, an Invalid Date or a NUL in a header is refused with the field named", async () => {
     await assert.rejects(signRequest({ ...base, region: 5 }), (e) => isVolcError(e) && /region/.test(e.message) && /number/.test(e.message));
     await assert.rejects(signRequest({ ...base, tpyo: "x" }), (e) => isVolcError(e) && /unknown field "tpyo"/.test(e.message));
     await assert.rejects(signRequest({ ...base, date: new Date(NaN) }), (e) => isVolcError(e) && /Invalid Date/.test(e.message));

@@ -162,7 +162,7 @@ fn int64_outputs_are_strings_or_bigints_never_rounded() {
     let v: Value =
         serde_json::from_str(r#"{"UserId":10001,"Big":9223372036854775807,"Small":5,"F":1.5}"#)
             .unwrap();
-    let s = volc_im::wasm::convert::to_js(&v, &["UserId"], Int64Mode::String);
+    let s = volc_im::wasm::convert::to_js(v.clone(), &["UserId"], Int64Mode::String);
     assert_eq!(
         Reflect::get(&s, &"UserId".into())
             .unwrap()
@@ -182,7 +182,7 @@ fn int64_outputs_are_strings_or_bigints_never_rounded() {
         Some(5.0)
     );
     assert_eq!(Reflect::get(&s, &"F".into()).unwrap().as_f64(), Some(1.5));
-    let b = volc_im::wasm::convert::to_js(&v, &["UserId"], Int64Mode::BigInt);
+    let b = volc_im::wasm::convert::to_js(v.clone(), &["UserId"], Int64Mode::BigInt);
     let big = Reflect::get(&b, &"Big".into()).unwrap();
     assert!(big.is_bigint());
     assert_eq!(

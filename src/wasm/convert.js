@@ -1,0 +1,199 @@
+// JS values in and out of Rust (src/wasm/convert.rs). In: a caller's value copied into plain data before Rust reads it.
+// read of the caller's value happens here, inside try/catch: a throwing getter, a Proxy whose
+// `length` or traps throw, a revoked Proxy, a detached ArrayBuffer or a view on one become a
+// tagged value that Rust turns into InvalidArgument naming the field. No JS exception can
+// unwind through Rust frames, and each property is read once (no second read that could answer
+// differently).
+//
+// The copy crosses the wasm boundary as ONE string (a "tape") plus the numbers and bytes beside
+// it, instead of a call per node and per type test (a P2P body took ~60 crossings). The tape's
+// grammar and the reasons of an unreadable value are described once, in src/wasm/convert.rs
+// (`Tape`, `other`), the half that reads it.
+
+// Reasons of an unreadable value (the character after "x").
+const FUNCTION = "a", SYMBOL = "b", INSTANCE = "c", TOO_DEEP = "d", TOO_LARGE = "e", LENGTH_THROWS = "f",
+  ELEMENTS_THROW = "g", PROPERTIES_THROW = "h", DETACHED = "i", UNREADABLE = "j", CYCLIC = "k";
+
+// The same budgets the Rust side states (convert.rs): a cyclic or heavily shared structure
+// (`a.push(a, a)`) would otherwise be walked exponentially often.
+const MAX_DEPTH = 64;
+const MAX_NODES = 100_000;
+
+// Returns [tape, numbers, sides, refs]. `numbers` (a Float64Array) holds every number and Date
+// in tape order, `sides` every byte copy and every string holding a NUL (the tape's
+// terminator). `refs` holds the top-level objects and functions by key (`fetch`, `onEvent`,
+// `credentials`, `signal`), so Rust never reads the caller's object a second time (a
+// null-prototype object: a "__proto__" key stays a key).
+export function snapshot(value) {
+  const refs = Object.create(null);
+  const w = { out: [], nums: [], sides: [], nodes: 0, path: new Set(), refs };
+  node(w, value, 0);
+  return [w.out.join(""), new Float64Array(w.nums), w.sides, refs];
+}
+
+// Brand checks and copies through the built-ins themselves, never through the value's own
+// (overridable) methods: a Uint8Array whose own slice() or length lies, a subclass with a hostile
+// species, an object that merely inherits from Uint8Array.prototype, or a Proxy around one
+// cannot pass for bytes.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+const bufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
+const dateGetTime = Date.prototype.getTime;
+
+export function isUint8Array(v) {
+  return typedArrayTag.call(v) === "Uint8Array";
+}
+
+// `instanceof` first: the brand check throws for every other object, and a thrown TypeError
+// (with its stack trace) on each node of every body cost ~25 µs a send (measured).
+function isArrayBuffer(v) {
+  try {
+    if (!(v instanceof ArrayBuffer)) return false;
+    bufferByteLength.call(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A copy of a Uint8Array's bytes, or of an ArrayBuffer's; `undefined` when detached (the
+// constructor reads the internal slots and throws on a detached buffer, which would otherwise
+// read as empty).
+export function copyBytes(v) {
+  try {
+    return new Uint8Array(isUint8Array(v) ? v : new Uint8Array(v));
+  } catch {
+    return undefined;
+  }
+}
+
+// A string, NUL-terminated on the tape, or beside it when it holds a NUL itself.
+function str(w, tag, s) {
+  if (s.includes("\0")) {
+    w.sides.push(s);
+    w.out.push(tag.toUpperCase());
+  } else w.out.push(tag, s, "\0");
+}
+
+function node(w, v, depth) {
+  if (++w.nodes > MAX_NODES) return w.out.push("x", TOO_LARGE);
+  switch (typeof v) {
+    case "string":
+      return str(w, "s", v);
+    case "number":
+      w.nums.push(v);
+      return w.out.push("n");
+    case "undefined":
+      return w.out.push("u");
+    case "boolean":
+      return w.out.push(v ? "t" : "f");
+    case "bigint":
+      return w.out.push("i", v.toString(), "\0");
+    case "function":
+      return w.out.push("x", FUNCTION);
+    case "symbol":
+      return w.out.push("x", SYMBOL);
+  }
+  if (v === null) return w.out.push("z");
+  if (depth >= MAX_DEPTH) return w.out.push("x", TOO_DEEP);
+  if (isUint8Array(v) || isArrayBuffer(v)) {
+    const bytes = copyBytes(v);
+    if (!bytes) return w.out.push("x", DETACHED);
+    w.sides.push(bytes);
+    return w.out.push("b");
+  }
+  let list;
+  try {
+    list = Array.isArray(v);
+    if (!list && v instanceof Date) {
+      w.nums.push(dateGetTime.call(v));
+      return w.out.push("d");
+    }
+    if (!list) {
+      const p = Object.getPrototypeOf(v);
+      if (p !== null && Object.getPrototypeOf(p) !== null) return w.out.push("x", INSTANCE);
+    }
+  } catch {
+    return w.out.push("x", UNREADABLE); // a revoked Proxy, or traps that throw
+  }
+  // A value that contains itself is refused at once, not walked until the node budget runs out
+  // (which took about a second of blocking CPU).
+  if (w.path.has(v)) return w.out.push("x", CYCLIC);
+  // Where this container starts: a failure inside it replaces everything written since.
+  const mark = [w.out.length, w.nums.length, w.sides.length];
+  w.path.add(v);
+  let failed;
+  try {
+    failed = list ? items(w, v, depth) : entries(w, v, depth);
+  } finally {
+    w.path.delete(v);
+  }
+  if (failed) {
+    w.out.length = mark[0];
+    w.nums.length = mark[1];
+    w.sides.length = mark[2];
+    w.out.push("x", failed);
+  }
+}
+
+// A list's items between "[" and "]"; the reason when it cannot be read whole.
+function items(w, v, depth) {
+  let length;
+  try {
+    length = v.length;
+  } catch {
+    return LENGTH_THROWS;
+  }
+  w.out.push("[");
+  for (let i = 0; i < length; i++) {
+    let item;
+    try {
+      item = v[i];
+    } catch {
+      return ELEMENTS_THROW;
+    }
+    node(w, item, depth + 1);
+    if (w.nodes > MAX_NODES) return TOO_LARGE;
+  }
+  w.out.push("]");
+}
+
+// An object's own enumerable entries, key then value, between "{" and "}".
+function entries(w, v, depth) {
+  let all;
+  try {
+    all = Object.entries(v);
+  } catch {
+    return PROPERTIES_THROW;
+  }
+  w.out.push("{");
+  for (const [k, value] of all) {
+    if (depth === 0 && (typeof value === "function" || (typeof value === "object" && value !== null))) {
+      w.refs[k] = value;
+    }
+    str(w, "s", k);
+    node(w, value, depth + 1);
+    if (w.nodes > MAX_NODES) return TOO_LARGE;
+  }
+  w.out.push("}");
+}
+
+// A result out of Rust: JSON text (src/wasm/convert.rs `to_js`). Exact integers arrive as
+// strings; for `int64: "bigint"` each is marked with a leading NUL, and a string of the
+// server's that itself starts with a NUL arrives with a second one.
+const revive = (_, v) => (typeof v === "string" && v.charCodeAt(0) === 0 ? (v.charCodeAt(1) === 0 ? v.slice(1) : BigInt(v.slice(1))) : v);
+export function parseResult(json, bigint) {
+  return bigint ? JSON.parse(json, revive) : JSON.parse(json);
+}
+
+// The signed result of signRequest, framed by Rust (convert.rs `pack_signed`): url,
+// signedHeaders, canonicalRequest, stringToSign, signature, then header name/value tokens.
+export function unpackSigned(s) {
+  const t = s.split("\0");
+  const headers = {};
+  for (let i = 5; i + 1 < t.length; i += 2) {
+    // A "__proto__" header name must stay a property, not replace the prototype.
+    if (t[i] === "__proto__") Object.defineProperty(headers, t[i], { value: t[i + 1], writable: true, enumerable: true, configurable: true });
+    else headers[t[i]] = t[i + 1];
+  }
+  return { url: t[0], headers, signedHeaders: t[1], canonicalRequest: t[2], stringToSign: t[3], signature: t[4] };
+}
