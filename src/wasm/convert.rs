@@ -167,7 +167,8 @@ impl Snapshot {
 /// A JS value as an [`Input`], through the guarded snapshot.
 pub fn snapshot(v: &JsValue) -> Snapshot {
     let parts = snapshot_js(v);
-    let text = parts.get(0).as_string().unwrap_or_default();
+    let text =
+        String::from_utf8(parts.get(0).unchecked_into::<Uint8Array>().to_vec()).unwrap_or_default();
     let numbers = parts.get(1).unchecked_into::<Float64Array>().to_vec();
     let sides: Array = parts.get(2).unchecked_into();
     let mut tape = Tape {
