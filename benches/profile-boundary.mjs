@@ -2,6 +2,9 @@
 // Wraps every import the glue hands to WebAssembly.Instance and every export, then counts the
 // calls made by one signRequestSync (192 B and 64 KiB bodies, string and Uint8Array) and one
 // ImClient.p2pSendMessage to a stub fetch. `node benches/profile-boundary.mjs`
+// With `--allocs` it first builds a measuring .wasm (cargo feature `count-allocs`, unoptimised
+// by wasm-opt, into target/alloc-count/) and also counts Rust heap allocations per call.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as fx from "./fixtures.mjs";
 import { root } from "./common.mjs";
@@ -28,18 +31,30 @@ WebAssembly.Instance = function (module, imports) {
   return { exports };
 };
 
-const glue = await import(`${root}pkg/volc_im.js`);
-glue.initSync({ module: readFileSync(`${root}pkg/volc_im_bg.wasm`) });
+const allocs = process.argv.includes("--allocs");
+let dir = `${root}pkg`;
+if (allocs) {
+  dir = `${root}target/alloc-count`;
+  const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  run("cargo", ["build", "-p", "volc-im", "--profile", "release", "--target", "wasm32-unknown-unknown", "--features", "count-allocs"]);
+  run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", dir, "target/wasm32-unknown-unknown/release/volc_im.wasm"]);
+}
+const glue = await import(`${dir}/volc_im.js`);
+glue.initSync({ module: readFileSync(`${dir}/volc_im_bg.wasm`) });
+const allocations = () => (allocs ? glue.allocations() : 0);
+let allocated = 0;
 
 const opts = fx.signOptions;
 
 function measure(label, fn) {
   counts.clear();
+  const before = allocations();
   counting = true;
   const r = fn();
   counting = false;
+  allocated = allocations() - before;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  console.log(`\n${label}: ${total} boundary calls`);
+  console.log(`\n${label}: ${total} boundary calls${allocs ? `, ${allocated} heap allocations` : ""}`);
   for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(5)}  ${k}`);
   return r;
 }
@@ -60,9 +75,10 @@ const client = new glue.ImClient({ accessKeyId: fx.ACCESS_KEY_ID, secretAccessKe
 const { MESSAGE } = await import("./send.mjs");
 await client.p2pSendMessage(MESSAGE);
 counts.clear();
+const before = allocations();
 counting = true;
 await client.p2pSendMessage(MESSAGE);
 counting = false;
 const total = [...counts.values()].reduce((a, b) => a + b, 0);
-console.log(`\np2pSendMessage (stub fetch): ${total} boundary calls`);
+console.log(`\np2pSendMessage (stub fetch): ${total} boundary calls${allocs ? `, ${allocations() - before} heap allocations` : ""}`);
 for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(5)}  ${k}`);

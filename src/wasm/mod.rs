@@ -22,9 +22,44 @@ use wasm_bindgen::prelude::*;
 
 // Talc instead of std's dlmalloc: a few KB less `.wasm` and faster small allocations, which
 // signing and JSON are made of (measured in docs/benchmarks.md).
-#[cfg(not(target_feature = "atomics"))]
+#[cfg(not(any(target_feature = "atomics", feature = "count-allocs")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+#[cfg(feature = "count-allocs")]
+mod counted {
+    //! The same allocator, counting allocations and reallocations (the measuring build).
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
+    pub struct Counted(talc::wasm::WasmDynamicTalc);
+    pub static COUNT: AtomicU32 = AtomicU32::new(0);
+
+    // SAFETY: every call is passed through unchanged to talc's own GlobalAlloc.
+    unsafe impl GlobalAlloc for Counted {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            COUNT.fetch_add(1, Relaxed);
+            unsafe { self.0.alloc(l) }
+        }
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            unsafe { self.0.dealloc(p, l) }
+        }
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+            COUNT.fetch_add(1, Relaxed);
+            unsafe { self.0.realloc(p, l, n) }
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: Counted = Counted(talc::wasm::new_wasm_dynamic_allocator());
+}
+
+/// Heap allocations (and reallocations) so far: only in the measuring build.
+#[cfg(feature = "count-allocs")]
+#[wasm_bindgen]
+pub fn allocations() -> u32 {
+    counted::COUNT.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// An options object of `what` (`undefined`/`null`: none), snapshotted once: its entries, and
 /// its top-level functions and objects.
