@@ -18,7 +18,7 @@ const arg = (name, fallback) => {
 };
 const before = resolve(arg("--before", `${root}target/bench-before/pkg`));
 const after = resolve(arg("--after", `${root}pkg`));
-const rounds = Number(arg("--rounds", "3"));
+const rounds = Number(arg("--rounds", "5"));
 const PKGS = { before, after };
 
 function node(args, env = {}) {
@@ -47,6 +47,7 @@ for (const [side, dir] of Object.entries(PKGS)) {
 const sign = fileURLToPath(new URL("./sign-alone.mjs", import.meta.url));
 const cold = fileURLToPath(new URL("./cold-start.mjs", import.meta.url));
 const send = fileURLToPath(new URL("./send.mjs", import.meta.url));
+const sendStub = fileURLToPath(new URL("./send-stub.mjs", import.meta.url));
 const others = { smithy: [], aws4fetchCold: [] };
 for (let r = 0; r < rounds; r++) {
   const sides = r % 2 ? ["after", "before"] : ["before", "after"];
@@ -63,6 +64,7 @@ for (let r = 0; r < rounds; r++) {
     const s = await node([send, PKGS[side], "3"]);
     put("p2pSendMessage overhead vs raw fetch, c=1 (µs)", side, s.c1.overhead.median);
     put("raw fetch + per-call AbortController + timer, c=1 (µs over raw)", side, s.c1.signalCost.median);
+    put("p2pSendMessage with a stub fetch, no network (µs over the stub alone)", side, (await node([sendStub, PKGS[side]])).overhead);
   }
   others.smithy.push((await node([sign, "smithy"])).small.median);
   for (let i = 0; i < 3; i++) others.aws4fetchCold.push((await node([cold, "--child", "aws4fetch"])).ms);

@@ -52,11 +52,12 @@ const MAX_DEPTH: usize = 66;
 /// a call per node and added 16 KB gzip to each `.wasm` (measured), for a format that is our own.
 ///
 /// One node per value, a tag byte first:
-/// `s` text `\0` a string · `S` a string beside the tape · `n` a number · `u` undefined ·
+/// `s` text `\0` a string · `S` a string beside the tape · `L` a long string beside the tape,
+/// as UTF-8 bytes · `n` a number · `u` undefined ·
 /// `z` null · `t` / `f` true / false · `i` digits `\0` a BigInt · `b` bytes beside the tape ·
 /// `d` a Date (its milliseconds among the numbers; NaN when invalid) · `x` reason: unreadable
 /// ([`other`]) · `[` nodes `]` an array · `{` (key, node)* `}` a plain object, each key a
-/// string node (`s` or `S`).
+/// string node (`s`, `S` or `L`).
 struct Tape<'a> {
     text: &'a str,
     at: usize,
@@ -89,6 +90,7 @@ impl Tape<'_> {
         match tag {
             b's' => self.text(),
             b'S' => self.side().as_string(),
+            b'L' => String::from_utf8(self.side().dyn_into::<Uint8Array>().ok()?.to_vec()).ok(),
             _ => None,
         }
     }
@@ -100,7 +102,7 @@ impl Tape<'_> {
         }
         let tag = self.byte()?;
         Some(match tag {
-            b's' | b'S' => Input::Str(self.string(tag)?),
+            b's' | b'S' | b'L' => Input::Str(self.string(tag)?),
             b'n' => Input::Number(*self.numbers.next()?),
             b'u' => Input::Absent,
             b'z' => Input::Null,
@@ -299,9 +301,13 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn every_tag_reads_back() {
-        let sides = Array::of2(&JsValue::from_str("a\0b"), &Uint8Array::from(&b"hi"[..]));
+        let sides = Array::of3(
+            &JsValue::from_str("a\0b"),
+            &Uint8Array::from(&b"hi"[..]),
+            &Uint8Array::from("long é".as_bytes()),
+        );
         let got = read(
-            "{smethod\0sPOST\0sn\0nsu\0us\0zsb\0tsS\0Ssbig\0i123\0shuge\0i99999999999999999999\0sbytes\0bsdate\0dsfn\0xasl\0[tf]}",
+            "{smethod\0sPOST\0sn\0nsu\0us\0zsb\0tsS\0Ssbig\0i123\0shuge\0i99999999999999999999\0sbytes\0bsdate\0dsfn\0xasl\0[tf]slong\0L}",
             &[1.5, -2.0],
             &sides,
         );
@@ -331,6 +337,7 @@ mod tests {
                     "l",
                     Input::List(vec![Input::Bool(true), Input::Bool(false)])
                 ),
+                ("long", Input::Str("long é".into())),
             ]))
         );
     }
