@@ -18,6 +18,8 @@ try {
     headers: { Accept: "application/json", "Content-Type": "application/json" }, body,
     accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE,
   });
+  const { sendOnce } = await import(`${root}pkg/transport.js`);
+  const joinedHeaders = Object.entries(signed.headers).flat().join("\0");
   const opts = { accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, endpoint: sim.url, qps: 0, retries: 0 };
   const client = new ImClient(opts);
   const noSignal = new ImClient({ ...opts, fetch: (u, init) => fetch(u, { ...init, signal: undefined }) });
@@ -37,6 +39,9 @@ try {
       clearTimeout(t);
       return out;
     },
+    // The client's own attempt plumbing (transport.js), pre-signed: fetch with its per-attempt
+    // signal and timer, the capped body read; no wasm.
+    "transport.js sendOnce alone (pre-signed)": () => sendOnce(fetch, signed.url, joinedHeaders, bytes, 10_000, 1 << 20, undefined),
     "raw: signRequest each call + fetch + json()": async () => {
       const s = await signRequest({
         method: "POST", url: `${sim.url}/?Action=P2PSendMessage&Version=2020-12-01`,
