@@ -308,7 +308,7 @@ pub fn sign(
         return Err(SignError::DateOutOfRange);
     }
     let x_date = time.x_date();
-    let short_date = &x_date[..8];
+    let short_date = x_date.get(..8).unwrap_or_default();
     let content_sha256 = hex_lower(&Sha256::digest(req.body));
 
     // Collect the signed headers: (lowercase name, trimmed value).

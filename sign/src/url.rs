@@ -20,9 +20,13 @@ pub struct Url {
 
 fn bad(field: &str, url: &str, why: &str) -> SignError {
     // Never quote credentials that were put in the URL (`https://AK:SECRET@host`).
-    let shown = match (url.find("://"), url.find('@')) {
+    let scheme_end = url.as_bytes().windows(3).position(|w| w == b"://");
+    let shown = match (scheme_end, url.find('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            [&url[..scheme_end + 3], "***", &url[at..]].concat()
+            // `get`, not indexing: no index here can panic (nor carry core's panic formatting,
+            // several KB of the `.wasm`, into the build).
+            let head = url.get(..scheme_end + 3).unwrap_or_default();
+            [head, "***", url.get(at..).unwrap_or_default()].concat()
         }
         _ => url.to_owned(),
     };
@@ -83,7 +87,7 @@ impl Url {
         };
         let rest = rest.split('#').next().unwrap_or_default();
         let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, tail) = rest.split_at(auth_end);
+        let (authority, tail) = rest.split_at_checked(auth_end).unwrap_or((rest, ""));
         if authority.contains('@') {
             return Err(bad(
                 field,
@@ -182,18 +186,18 @@ impl Url {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len()
-        && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
-    .then(|| &s[prefix.len()..])
+    let (head, rest) = s.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
 }
 
 fn split_port(authority: &str) -> (&str, Option<&str>) {
     let after_v6 = authority.rfind(']').map_or(0, |i| i + 1);
-    match authority[after_v6..].rfind(':') {
-        Some(i) => (
-            &authority[..after_v6 + i],
-            Some(&authority[after_v6 + i + 1..]),
-        ),
+    let colon = authority
+        .get(after_v6..)
+        .and_then(|tail| tail.rfind(':'))
+        .map(|i| after_v6 + i);
+    match colon.and_then(|c| Some((authority.get(..c)?, authority.get(c + 1..)?))) {
+        Some((host, port)) => (host, Some(port)),
         None => (authority, None),
     }
 }

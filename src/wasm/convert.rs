@@ -78,7 +78,7 @@ impl Tape<'_> {
         let rest = self.text.get(self.at..)?;
         let len = rest.find('\0')?;
         self.at += len + 1;
-        Some(rest[..len].to_owned())
+        rest.get(..len).map(str::to_owned)
     }
 
     fn side(&mut self) -> JsValue {
@@ -278,7 +278,7 @@ pub fn describe_thrown(v: &JsValue) -> String {
         None => ["(a thrown ", to_input(v).type_name(), ")"].concat(),
     };
     match text.char_indices().nth(300) {
-        Some((i, _)) => [&text[..i], "…"].concat(),
+        Some((i, _)) => [text.get(..i).unwrap_or_default(), "…"].concat(),
         None => text,
     }
 }
