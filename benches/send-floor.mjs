@@ -1,0 +1,58 @@
+// Investigation aid (not part of `make bench`): the floor of a send's overhead against the
+// optimised simulator, concurrency 1, five variants alternating call by call in one process:
+// a bare fetch, the same with AbortSignal.timeout(ms) (the cheapest per-call timeout), with an
+// AbortController + setTimeout (what an attempt needs to also honour the caller's signal),
+// transport.js's sendOnce alone (pre-signed: the client's attempt without wasm), and the whole
+// ImClient.p2pSendMessage. Prints median µs per call and each one's excess over the bare fetch.
+//   node benches/send-floor.mjs [calls]
+import * as fx from "./fixtures.mjs";
+import { median, root } from "./common.mjs";
+import { startSim } from "./sim.mjs";
+import { MESSAGE } from "./send.mjs";
+
+const calls = Number(process.argv[2] ?? 1500);
+const { ImClient, signRequest } = await import(`${root}pkg/node.mjs`);
+const { sendOnce } = await import(`${root}pkg/transport.js`);
+const sim = await startSim();
+try {
+  const body = JSON.stringify(MESSAGE);
+  const bytes = new TextEncoder().encode(body);
+  const signed = await signRequest({
+    method: "POST", url: `${sim.url}/?Action=P2PSendMessage&Version=2020-12-01`,
+    headers: { Accept: "application/json", "Content-Type": "application/json" }, body,
+    accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE,
+  });
+  const joined = Object.entries(signed.headers).flat().join("\0");
+  const client = new ImClient({ accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, endpoint: sim.url, qps: 0, retries: 0 });
+  const post = (extra) => fetch(signed.url, { method: "POST", headers: signed.headers, body: bytes.slice(), ...extra });
+  const variants = {
+    "bare fetch + arrayBuffer()": async () => (await post()).arrayBuffer(),
+    "+ AbortSignal.timeout(10 s)": async () => (await post({ signal: AbortSignal.timeout(10_000) })).arrayBuffer(),
+    "+ AbortController + setTimeout/clearTimeout": async () => {
+      const c = new AbortController();
+      const t = setTimeout(() => c.abort(), 10_000);
+      try {
+        return await (await post({ signal: c.signal })).arrayBuffer();
+      } finally {
+        clearTimeout(t);
+      }
+    },
+    "transport.js sendOnce (pre-signed, no wasm)": () => sendOnce(fetch, signed.url, joined, bytes, 10_000, 1 << 20, undefined),
+    "ImClient.p2pSendMessage": () => client.p2pSendMessage(MESSAGE),
+  };
+  const names = Object.keys(variants);
+  for (let i = 0; i < 200; i++) for (const n of names) await variants[n]();
+  const lat = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < calls; i++) {
+    for (const n of i % 2 ? [...names].reverse() : names) {
+      const t = performance.now();
+      await variants[n]();
+      lat[n].push((performance.now() - t) * 1000);
+    }
+  }
+  const bare = median(lat[names[0]]);
+  console.log(`concurrency 1, median µs per call over ${calls} alternating calls each:`);
+  for (const n of names) console.log(`  ${median(lat[n]).toFixed(1).padStart(7)}  +${(median(lat[n]) - bare).toFixed(1).padStart(6)}  ${n}`);
+} finally {
+  await sim.stop();
+}
