@@ -9,10 +9,12 @@ import { fileURLToPath } from "node:url";
 
 const pkg = resolve(fileURLToPath(new URL("../pkg/", import.meta.url)));
 
-// Bytes, gzip -9 (zlib). Measured after the one-string boundary and the signer's panic-free
-// slicing (browser.mjs 112.4 KB, sign-browser.mjs 39.2 KB) plus under 2 KB of headroom;
-// lowered as cuts land.
-export const BUDGETS = { "browser.mjs": 114_000, "sign-browser.mjs": 41_000 };
+// Bytes, gzip -9 (zlib): the figure reached plus at most 2 KB, and never above the figure
+// measured when the size work started (browser.mjs 103,832 B, sign-browser.mjs 39,259 B).
+// sign-browser.mjs is now 39,231 B, so its budget is that starting figure. browser.mjs is at
+// 112,404 B, still above its start: its budget is the reached figure plus 1.6 KB until cuts
+// bring it under 103,832 (docs/benchmarks.md). Lower both as cuts land.
+export const BUDGETS = { "browser.mjs": 114_000, "sign-browser.mjs": 39_259 };
 
 /** Every file `entry` (of the package in `dir`) loads: relative imports, dynamic imports and
  * new URL(…, import.meta.url). */
