@@ -34,3 +34,9 @@ export const signOptions = (body) => ({
   service: SERVICE,
   date: DATE,
 });
+
+/** A P2PSendMessage success envelope, as a stub `fetch` answers it (profile-boundary.mjs, send-stub.mjs). */
+export const P2P_ENVELOPE = JSON.stringify({
+  ResponseMetadata: { RequestId: "r", Action: "P2PSendMessage", Version: "2020-12-01", Service: "rtc", Region: "cn-north-1" },
+  Result: { P2PResult: [{ UserId: 10001, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10002, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10003, Code: "NOT_ONLINE", DevicePlatform: "Default" }] },
+});

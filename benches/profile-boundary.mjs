@@ -66,10 +66,7 @@ const bytes = new TextEncoder().encode(fx.BIG_BODY);
 measure("signRequestSync, 64 KiB Uint8Array body", () => glue.signRequestSync(opts(bytes)));
 
 // One send, with a stub fetch that answers at once (no network).
-const envelope = JSON.stringify({
-  ResponseMetadata: { RequestId: "r", Action: "P2PSendMessage", Version: "2020-12-01", Service: "rtc", Region: "cn-north-1" },
-  Result: { P2PResult: [{ UserId: 10001, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10002, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10003, Code: "NOT_ONLINE", DevicePlatform: "Default" }] },
-});
+const envelope = fx.P2P_ENVELOPE;
 const stubFetch = async () => new Response(envelope, { status: 200, headers: { "Content-Type": "application/json" } });
 const client = new glue.ImClient({ accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, qps: 0, retries: 0, fetch: stubFetch });
 const { MESSAGE } = await import("./send.mjs");

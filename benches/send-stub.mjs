@@ -4,15 +4,13 @@
 // none of the server's or the socket's. Calls run one after another; prints one JSON line:
 // the median µs per send, per bare stub call, and the difference.
 //   node benches/send-stub.mjs [pkgDir]
+import * as fx from "./fixtures.mjs";
 import { root, median } from "./common.mjs";
 import { MESSAGE } from "./send.mjs";
 
 const pkgDir = process.argv[2] ?? `${root}pkg`;
 const { ImClient } = await import(`${pkgDir}/node.mjs`);
-const envelope = JSON.stringify({
-  ResponseMetadata: { RequestId: "r", Action: "P2PSendMessage", Version: "2020-12-01", Service: "rtc", Region: "cn-north-1" },
-  Result: { P2PResult: [{ UserId: 10001, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10002, Code: "SUCCESS", DevicePlatform: "Web" }, { UserId: 10003, Code: "NOT_ONLINE", DevicePlatform: "Default" }] },
-});
+const envelope = fx.P2P_ENVELOPE;
 const fetch = async () => new Response(envelope, { status: 200, headers: { "Content-Type": "application/json" } });
 const client = new ImClient({ accessKeyId: "AKLTbench", secretAccessKey: "bench-secret", qps: 0, retries: 0, fetch });
 // The floor: the stub itself and reading its body, as the client does.

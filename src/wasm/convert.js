@@ -1,5 +1,5 @@
-// JS values in and out of Rust (src/wasm/convert.rs). In: a caller's value copied into plain data before Rust reads it.
-// read of the caller's value happens here, inside try/catch: a throwing getter, a Proxy whose
+// JS values in and out of Rust (src/wasm/convert.rs). In: a caller's value is copied into plain
+// data before Rust reads it. Every read of the caller's value happens here, inside try/catch: a throwing getter, a Proxy whose
 // `length` or traps throw, a revoked Proxy, a detached ArrayBuffer or a view on one become a
 // tagged value that Rust turns into InvalidArgument naming the field. No JS exception can
 // unwind through Rust frames, and each property is read once (no second read that could answer
@@ -209,11 +209,16 @@ export function parseResult(json, bigint) {
 // signedHeaders, canonicalRequest, stringToSign, signature, then header name/value tokens.
 export function unpackSigned(s) {
   const t = s.split("\0");
+  return { url: t[0], headers: headersFrom(t, 5), signedHeaders: t[1], canonicalRequest: t[2], stringToSign: t[3], signature: t[4] };
+}
+
+// Name/value tokens from `start` on (a NUL-joined frame of convert.rs `nul_joined`), as a
+// headers object. A "__proto__" header name stays a property, not the object's prototype.
+export function headersFrom(t, start = 0) {
   const headers = {};
-  for (let i = 5; i + 1 < t.length; i += 2) {
-    // A "__proto__" header name must stay a property, not replace the prototype.
+  for (let i = start; i + 1 < t.length; i += 2) {
     if (t[i] === "__proto__") Object.defineProperty(headers, t[i], { value: t[i + 1], writable: true, enumerable: true, configurable: true });
     else headers[t[i]] = t[i + 1];
   }
-  return { url: t[0], headers, signedHeaders: t[1], canonicalRequest: t[2], stringToSign: t[3], signature: t[4] };
+  return headers;
 }

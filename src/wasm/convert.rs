@@ -43,11 +43,11 @@ fn other(reason: u8) -> &'static str {
     }
 }
 
-/// The deepest nesting the tape can hold (snapshot.js stops at 64 with `xd`).
+/// The deepest nesting the tape can hold (`convert.js` stops at 64 with `xd`).
 const MAX_DEPTH: usize = 66;
 
-/// A snapshot as `snapshot.js` writes it: one string (the tape), the numbers and the side
-/// values (byte copies, strings holding a NUL) in the order the tape uses them. Read here with
+/// A snapshot as `convert.js` writes it: one string (the tape), the numbers and the side
+/// values (byte copies, strings holding a NUL or over 1 KiB) in the order the tape uses them. Read here with
 /// a cursor rather than through serde-wasm-bindgen's deserializer, which walks a JS value with
 /// a call per node and added 16 KB gzip to each `.wasm` (measured), for a format that is our own.
 ///
@@ -263,7 +263,14 @@ pub fn pack_signed(r: &SignedRequest) -> Option<String> {
         parts.push(k);
         parts.push(v);
     }
-    (!parts.iter().any(|p| p.as_bytes().contains(&0))).then(|| parts.join("\0"))
+    nul_joined(&parts)
+}
+
+/// Tokens joined by NUL, the frame `convert.js` splits (`unpackSigned`, `headersFrom`); `None`
+/// if a token holds a NUL itself (never for signed parts and headers: the signer refuses NUL in
+/// both).
+pub fn nul_joined(tokens: &[&str]) -> Option<String> {
+    (!tokens.iter().any(|t| t.as_bytes().contains(&0))).then(|| tokens.join("\0"))
 }
 
 /// What a thrown value says, for a message: an error's `message`, a string itself, or its

@@ -6,7 +6,7 @@ use super::errors::{reject, JsFailure};
 use super::transport::{self, JsCall};
 use super::{convert, options_of};
 use crate::api::envelope::Success;
-use crate::api::input::{entries_from_json_text, to_json_text, Input};
+use crate::api::input::{entries_from_json_text, to_json_text, Entries, Input};
 use crate::api::p2p::{self, P2PSendMessageRequest, P2PSendMessageResult};
 use crate::client::{CallOptions, ClientConfig, Session};
 use crate::Error;
@@ -17,12 +17,11 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 /// A body given as a plain object or as JSON text (what a relay receives), as entries.
-fn body_entries(body: &JsValue) -> Result<Input, Error> {
+fn body_entries(body: &JsValue) -> Result<Entries, Error> {
     match convert::to_input(body) {
         Input::Str(text) => entries_from_json_text(text.as_bytes())
-            .map(Input::Object)
             .map_err(|why| Error::invalid_argument(["body: not a JSON object: ", &why].concat())),
-        obj @ Input::Object(_) => Ok(obj),
+        Input::Object(entries) => Ok(entries),
         other => Err(Error::invalid_argument(
             [
                 "body: expected an object or JSON text, got ",
@@ -167,10 +166,7 @@ impl ImClient {
                 let call = shared.call(signal.as_ref());
                 let int64 = shared.session.config.int64;
                 let Some(action) = action else {
-                    let Input::Object(entries) = body else {
-                        unreachable!()
-                    };
-                    let request = P2PSendMessageRequest::from_entries(&entries)?;
+                    let request = P2PSendMessageRequest::from_entries(&body)?;
                     let ok: Success = shared
                         .session
                         .execute(
@@ -184,7 +180,7 @@ impl ImClient {
                     let out = ok.metadata.envelope_with(result.to_value());
                     return Ok(convert::to_js(out, &p2p::INT64_FIELDS, int64));
                 };
-                let bytes = to_json_text(&body, "body")?.into_bytes();
+                let bytes = to_json_text(&Input::Object(body), "body")?.into_bytes();
                 let ok: Success = shared
                     .session
                     .execute(&call, &action, &opts.version, bytes)

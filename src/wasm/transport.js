@@ -2,7 +2,8 @@
 // for the Rust side (src/wasm/transport.rs decides what every outcome means). Doing this plumbing
 // here instead of in Rust saves the closures, races and futures that each crossing of the wasm
 // boundary would cost (~half of a send's overhead).
-//
+import { headersFrom } from "./convert.js";
+
 // `guarded` settles within timeoutMs even when the work ignores its AbortSignal, and leaves no
 // timer or listener behind. It resolves to the work's value; it rejects with [kind, cause],
 // kind "timeout" | "aborted" | "signal" (the caller's signal refused a listener; the work
@@ -112,9 +113,7 @@ async function readCapped(response, maxBytes) {
 // here before anything else runs. Resolves to [status, Date header, Retry-After header, body
 // bytes].
 export function sendOnce(fetch, url, headers, body, timeoutMs, maxBytes, signal) {
-  const t = headers.split("\0");
-  const init = { method: "POST", headers: {}, body: body.slice() };
-  for (let i = 0; i + 1 < t.length; i += 2) init.headers[t[i]] = t[i + 1];
+  const init = { method: "POST", headers: headersFrom(headers.split("\0")), body: body.slice() };
   return guarded(timeoutMs, signal, async (attemptSignal) => {
     init.signal = attemptSignal;
     const response = await fetch(url, init);

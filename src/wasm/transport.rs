@@ -134,15 +134,9 @@ impl Transport for JsCall<'_> {
         };
         // The headers as one NUL-joined string, the body as a view that `sendOnce` copies at
         // once: two crossings, not one per header and per `init` field.
-        let mut headers = String::new();
-        for (k, v) in &req.headers {
-            if !headers.is_empty() {
-                headers.push('\0');
-            }
-            headers.push_str(k);
-            headers.push('\0');
-            headers.push_str(v);
-        }
+        let tokens: Vec<&str> = req.headers.iter().flat_map(|(k, v)| [*k, v]).collect();
+        let headers = super::convert::nul_joined(&tokens)
+            .ok_or_else(|| Error::invalid_argument("a header contains NUL"))?;
         let pending = send_once(
             &fetch,
             &req.url,
