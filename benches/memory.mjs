@@ -14,8 +14,8 @@ const self = fileURLToPath(import.meta.url);
 async function child(simUrl) {
   if (typeof gc !== "function") throw new Error("run with --expose-gc");
   const { signRequest, ImClient } = await import(`${root}pkg/node.mjs`);
-  const { initSync } = await import(`${root}pkg/volc_im.js`);
-  const exports = initSync({ module: readFileSync(`${root}pkg/volc_im_bg.wasm`) });
+  const { initSync } = await import(`${root}pkg/volc_im_server.js`);
+  const exports = initSync({ module: readFileSync(`${root}pkg/volc_im_server_bg.wasm`) });
   const memory = exports.memory;
   if (!(memory instanceof WebAssembly.Memory)) throw new Error("no memory export");
   const snap = async () => {

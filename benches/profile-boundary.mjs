@@ -39,8 +39,10 @@ if (allocs) {
   run("cargo", ["build", "-p", "volc-im", "--profile", "release", "--target", "wasm32-unknown-unknown", "--features", "count-allocs"]);
   run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", dir, "target/wasm32-unknown-unknown/release/volc_im.wasm"]);
 }
-const glue = await import(`${dir}/volc_im.js`);
-glue.initSync({ module: readFileSync(`${dir}/volc_im_bg.wasm`) });
+// The server build (what Node loads), or the measuring build named as wasm-bindgen names it.
+const [glueFile, wasmFile] = allocs ? ["volc_im.js", "volc_im_bg.wasm"] : ["volc_im_server.js", "volc_im_server_bg.wasm"];
+const glue = await import(`${dir}/${glueFile}`);
+glue.initSync({ module: readFileSync(`${dir}/${wasmFile}`) });
 const allocations = () => (allocs ? glue.allocations() : 0);
 let allocated = 0;
 

@@ -1,5 +1,6 @@
 // Investigation aid (not part of `make bench`): where one signRequest spends its time. Loads the
-// glue with the *named* (pre-wasm-opt) .wasm of the same build (target/pkg-build/volc_im_bg.wasm)
+// glue with the *named* (pre-wasm-opt) .wasm of the same build (the server build, what Node
+// loads: target/pkg-build/volc_im_server_bg.wasm)
 // and signs in a loop under the V8 sampling profiler; prints self time by function, grouped.
 //   node benches/profile-cpu.mjs [small|big] [string|bytes] [seconds]
 //   node benches/profile-cpu.mjs send [seconds]   (ImClient.p2pSendMessage with a minimal fake fetch: no network)
@@ -10,8 +11,8 @@ import { root } from "./common.mjs";
 
 const sendMode = process.argv[2] === "send";
 const [size = "small", kind = "string", seconds = "3"] = sendMode ? ["small", "string", process.argv[3] ?? "3"] : process.argv.slice(2);
-const named = `${root}target/pkg-build/volc_im_bg.wasm`;
-const glue = await import(`${root}pkg/volc_im.js`);
+const named = `${root}target/pkg-build/volc_im_server_bg.wasm`;
+const glue = await import(`${root}pkg/volc_im_server.js`);
 glue.initSync({ module: readFileSync(named) });
 const body = kind === "bytes" ? new TextEncoder().encode(fx.BODIES[size]) : fx.BODIES[size];
 const opts = {
@@ -75,7 +76,7 @@ for (const node of profile.nodes) {
   let g;
   if (/^(wasm-to-js|js-to-wasm)/.test(functionName)) g = "boundary trampolines (wasm-to-js / js-to-wasm)";
   else if (url.startsWith("wasm://")) g = (wasmGroups.find(([, re]) => re.test(name)) ?? ["wasm: other"])[0];
-  else if (url.endsWith("volc_im.js")) g = /decode|getStringFromWasm0/.test(name) ? "glue: wasm→JS strings (TextDecoder)" : /passStringToWasm0|encode/.test(name) ? "glue: JS→wasm strings (charCodeAt loop / TextEncoder)" : "glue: import shims, externref table, DataView";
+  else if (url.endsWith("volc_im_server.js")) g = /decode|getStringFromWasm0/.test(name) ? "glue: wasm→JS strings (TextDecoder)" : /passStringToWasm0|encode/.test(name) ? "glue: JS→wasm strings (charCodeAt loop / TextEncoder)" : "glue: import shims, externref table, DataView";
   else if (name === "(garbage collector)") g = "GC";
   else if (/profile-cpu|\(program\)|\(idle\)/.test(name)) g = "harness / program";
   else g = `V8 builtins / runtime (${name.slice(0, 30)}…)`;

@@ -12,7 +12,7 @@ export async function volcImSigners() {
   const { signRequest } = await import(`${root}pkg/node.mjs`);
   const { signRequest: signOnly } = await import(`${root}pkg/sign-node.mjs`);
   // The same module instance node.mjs initialised (same URL): its sync internal.
-  const { signRequestSync } = await import(`${root}pkg/volc_im.js`);
+  const { signRequestSync } = await import(`${root}pkg/volc_im_server.js`);
   const opts = fx.signOptions;
   const bytes = new Map();
   const asBytes = (body) => {

@@ -4,7 +4,8 @@
 // Where no bundler does, `initWasm(source)` says where it is. Until the module has loaded,
 // option errors of `new ImClient()` surface on the first call instead of in the constructor.
 import init, * as glue from "./volc_im.js";
-import { lazyImClient, lazyQpsLimiter, wasmLoader } from "./wasm-load.js";
+import { lazyImClient, lazyQpsLimiter } from "./lazy-client.js";
+import { wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
 // The IM API's version, signing service and action names, generated from the Rust source.

@@ -1,10 +1,12 @@
-// Node (ESM) entry, also picked by Deno and Bun: the wasm is compiled synchronously at import,
+// Node (ESM) entry, also picked by Deno and Bun: the server build of the wasm (optimised for
+// speed; browsers load the size-optimised volc_im_bg.wasm) is compiled synchronously at import,
 // so ImClient's constructor validates options at once and no init call is needed. If the file
 // cannot be read there (a bundle without it beside, Deno without --allow-read), the import
 // still succeeds: the first call reports WasmLoadFailed, or initWasm(bytes) supplies it.
 import { readFileSync } from "node:fs";
-import init, * as glue from "./volc_im.js";
-import { lazyImClient, lazyQpsLimiter, wasmLoader } from "./wasm-load.js";
+import init, * as glue from "./volc_im_server.js";
+import { lazyImClient, lazyQpsLimiter } from "./lazy-client.js";
+import { wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
 // The IM API's version, signing service and action names, generated from the Rust source.
@@ -15,8 +17,8 @@ export { fromEnv } from "./from-env.mjs";
 const wasm = wasmLoader({
   init,
   initSync: glue.initSync,
-  file: "volc_im_bg.wasm",
-  defaultUrl: () => new URL("./volc_im_bg.wasm", import.meta.url),
+  file: "volc_im_server_bg.wasm",
+  defaultUrl: () => new URL("./volc_im_server_bg.wasm", import.meta.url),
   readFile: readFileSync,
 });
 wasm.loadNow();

@@ -1,5 +1,5 @@
-// `volc-im/sign` for browsers and bundlers: signRequest alone. The signer-only .wasm is fetched
-// once, on the first call (see browser.mjs for where from, and initWasm).
+// `volc-im/sign` for browsers and bundlers: signRequest alone, its .wasm fetched on the first
+// call (from where: see browser.mjs).
 import init, { signRequestSync } from "./volc_im_sign.js";
 import { wasmLoader } from "./wasm-load.js";
 

@@ -7,6 +7,10 @@ import { VolcError } from "./errors.js";
 
 const DOCS = "docs/bundlers.md in the volc-im package";
 
+// The file of each build, by the tag scripts/tag-wasm.mjs writes into it: the same Rust code
+// built for speed (servers), for size (browsers), and the signer alone.
+const BUILDS = { __proto__: null, server: "volc_im_server_bg.wasm", web: "volc_im_bg.wasm", sign: "volc_im_sign_bg.wasm" };
+
 const loadFailed = (file, what, fix, cause) =>
   new VolcError("WasmLoadFailed", `volc-im could not load ${file}: ${what}. ${fix} (see ${DOCS}).`, { retryable: false, attempts: 0 }, cause);
 
@@ -30,10 +34,18 @@ function badSource(source) {
 /**
  * One loader per .wasm file.
  *   init / initSync — the glue's (initSync is used only by loadNow, at import in Node);
- *   file — "volc_im_bg.wasm"; defaultUrl() — the new-URL-of-import.meta.url expression, written in
- *   the entry so bundlers see the pattern; readFile(url) — Node's readFileSync, for file: URLs.
+ *   file — "volc_im_bg.wasm" (a file of BUILDS: the only build accepted); defaultUrl() — the
+ *   new-URL-of-import.meta.url expression, written in the entry so bundlers see the pattern; readFile(url) — Node's readFileSync, for file: URLs.
  */
 export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
+  // Why `module` cannot serve this entry (its `volc_im_build` section names another build, or
+  // none), or undefined when it can.
+  const wrongBuild = (module) => {
+    const [tag] = WebAssembly.Module.customSections(module, "volc_im_build");
+    const built = tag && BUILDS[String.fromCharCode(...new Uint8Array(tag))];
+    if (built === file) return undefined;
+    return built ? `it is ${built}, another entry's build` : "no volc-im build tag in it (another version's file?)";
+  };
   let loaded = false;
   let loading; // the load in flight or done; cleared on failure so the next call tries again
   let given; // the last URL, bytes or module given to initWasm
@@ -100,15 +112,30 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
     }
     what ??= isModule(source) ? "the WebAssembly.Module given to initWasm" : "the bytes given to initWasm";
     const type = isResponse(source) ? source.headers.get("content-type") : null;
+    const unusable = (why, cause) => {
+      const html = type && /html/i.test(type) ? ` (the server answered with ${type}, not the .wasm)` : "";
+      return loadFailed(file, `${what} is not a usable ${file}${html}: ${why}`,
+        `Serve the ${file} shipped with this same volc-im version (node_modules/volc-im/${file}), or pass it to initWasm`, cause);
+    };
+    let module;
     try {
       // Streaming compilation needs application/wasm; other types are compiled from the bytes
       // (quietly: the error below names the type if they are not a .wasm at all).
-      if (type && !/^application\/wasm\b/i.test(type)) source = await source.arrayBuffer();
-      await init({ module_or_path: source });
+      if (isResponse(source) && !(type && /^application\/wasm\b/i.test(type) && WebAssembly.compileStreaming)) {
+        source = await source.arrayBuffer();
+      }
+      module = isModule(source) ? source
+        : isResponse(source) ? await WebAssembly.compileStreaming(source) : await WebAssembly.compile(source);
     } catch (e) {
-      const html = type && /html/i.test(type) ? ` (the server answered with ${type}, not the .wasm)` : "";
-      throw loadFailed(file, `${what} is not a usable ${file}${html}: ${e?.message ?? e}`,
-        `Serve the ${file} shipped with this same volc-im version (node_modules/volc-im/${file}), or pass it to initWasm`, e);
+      throw unusable(e?.message ?? e, e);
+    }
+    // Checked before the glue sees it: the glue keeps the first module it is given.
+    const wrong = wrongBuild(module);
+    if (wrong) throw unusable(wrong);
+    try {
+      await init({ module_or_path: module });
+    } catch (e) {
+      throw unusable(e?.message ?? e, e);
     }
     loaded = true;
   }
@@ -135,12 +162,16 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
      * report, and initWasm may still supply the bytes). */
     loadNow(module) {
       if (module !== undefined) {
+        const wrong = wrongBuild(module);
+        if (wrong) throw loadFailed(file, `the bundled module: ${wrong}`, "Bundle this version's");
         initSync({ module });
         loaded = true;
         return;
       }
       try {
-        initSync({ module: readFile(defaultUrl()) });
+        const compiled = new WebAssembly.Module(readFile(defaultUrl()));
+        if (wrongBuild(compiled)) return; // the first call's load says what is wrong
+        initSync({ module: compiled });
         loaded = true;
       } catch {
         // See above.
@@ -159,89 +190,5 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
       if (isUrl(source) || isBytes(source) || isModule(source)) given = source;
       return start(source);
     },
-  };
-}
-
-/**
- * The ImClient of an entry whose .wasm may not be loaded yet: options are checked by the
- * constructor when it is, else by the first call (which loads it).
- */
-export function lazyImClient(WasmImClient, wasm) {
-  class ImClient {
-    #options;
-    #client; // the wasm client, once made
-    #pending;
-
-    constructor(options) {
-      // Loaded: the wasm constructor reads the options once, guarded (a throwing getter or a
-      // revoked Proxy is an InvalidArgument, thrown here). Not yet: a shallow copy if one can
-      // be made, else the object itself; the first call reports what is wrong with it.
-      if (wasm.loaded) {
-        this.#client = new WasmImClient(options);
-        return;
-      }
-      try {
-        this.#options = options && typeof options === "object" ? { ...options } : options;
-      } catch {
-        this.#options = options;
-      }
-    }
-
-    #ready() {
-      if (this.#client) return Promise.resolve(this.#client);
-      // A failed load is not kept (the next call tries again); invalid options are.
-      return (this.#pending ??= wasm.load().then(
-        () => (this.#client ??= new WasmImClient(this.#options)),
-        (e) => {
-          this.#pending = undefined;
-          throw e;
-        },
-      ));
-    }
-
-    p2pSendMessage(body, options) {
-      return this.#ready().then((c) => c.p2pSendMessage(body, options));
-    }
-
-    call(action, body, options) {
-      return this.#ready().then((c) => c.call(action, body, options));
-    }
-
-    /** Releases the wasm client now rather than at garbage collection. */
-    free() {
-      this.#client?.free();
-    }
-
-    // Who the client is, never the secret — once the .wasm has loaded and read the options.
-    toString() {
-      return this.#client ? this.#client.toString() : "ImClient { (loading) }";
-    }
-
-    toJSON() {
-      return this.#client ? this.#client.toJSON() : {};
-    }
-  }
-  if (Symbol.dispose) ImClient.prototype[Symbol.dispose] = ImClient.prototype.free;
-  return ImClient;
-}
-
-// `QpsLimiter` before the .wasm has loaded (browser entries): keeps the options, and makes the
-// wasm limiter the first time a client asks for it (clients are made only after the load), so
-// its option errors surface then, as ImClient's do.
-export function lazyQpsLimiter(WasmQpsLimiter, wasm) {
-  return class QpsLimiter {
-    #options;
-    #limiter;
-
-    constructor(options) {
-      if (wasm.loaded) this.#limiter = new WasmQpsLimiter(options);
-      else this.#options = options;
-    }
-
-    // Not part of the API: how an ImClient finds the shared limit.
-    __volcImKey() {
-      this.#limiter ??= new WasmQpsLimiter(this.#options);
-      return this.#limiter.__volcImKey();
-    }
   };
 }

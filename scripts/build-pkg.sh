@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Assembles the npm package in pkg/: two optimised .wasm builds (the whole client, and a
-# signer-only one for `volc-im/sign`), their wasm-bindgen `web` glue, the entries from
-# pkg-template/, and CommonJS builds of the Node entries.
+# Assembles the npm package in pkg/: three optimised .wasm builds (the whole client for servers,
+# optimised for speed; the same for browsers, optimised for size; a signer-only one for
+# `volc-im/sign`), their wasm-bindgen `web` glue, the entries from pkg-template/, and CommonJS
+# builds of the Node entries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A private work directory, so two builds at once (a test run and a benchmark) cannot collide;
@@ -16,18 +17,23 @@ OPT_FLAGS=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
 out=$tmp/pkg
 mkdir -p "$out"
 
-# build_variant NAME PROFILE [cargo flags]: NAME.js (glue) + NAME_bg.wasm into $out.
-#   volc_im      — everything (ImClient + signRequest);
-#   volc_im_sign — signRequest only, for the small `volc-im/sign` entry.
+# build_variant NAME PROFILE BUILD [cargo flags]: NAME.js (glue) + NAME_bg.wasm into $out,
+# the .wasm tagged with BUILD (scripts/tag-wasm.mjs).
+#   volc_im_server — everything (ImClient + signRequest), for speed: Node, Deno, Bun, Workers;
+#   volc_im        — the same code for size, for browsers (a page pays for every byte);
+#   volc_im_sign   — signRequest only, for the small `volc-im/sign` entry.
+# Each build has its own glue: wasm-bindgen's export names carry symbol hashes that differ
+# between profiles.
 build_variant() {
-  local name=$1 profile=$2
-  shift 2
+  local name=$1 profile=$2 build=$3
+  shift 3
   cargo build -p volc-im --profile "$profile" --target wasm32-unknown-unknown "$@"
   mkdir -p "$tmp/$name"
   cp "target/wasm32-unknown-unknown/$profile/volc_im.wasm" "$tmp/$name/$name.wasm"
   wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$tmp/$name" "$tmp/$name/$name.wasm"
   # Never Debian's wasm-opt (it miscompiles externref tables): the pinned npm binaryen.
   node_modules/.bin/wasm-opt -Oz "${OPT_FLAGS[@]}" "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  node scripts/tag-wasm.mjs "$out/${name}_bg.wasm" "$build"
   # The glue imports src/wasm/*.js from hashed snippets/ paths; point its `import` statements at
   # copies beside it. (Only those: the key of the imports object must stay what the .wasm names.)
   local glue=$tmp/$name/$name.js snippet file
@@ -54,8 +60,9 @@ build_variant() {
   node_modules/.bin/esbuild "$glue" $minify --format=esm --target=es2020 --log-level=warning \
     --outfile="$out/$name.js"
 }
-build_variant volc_im release
-build_variant volc_im_sign release-sign --no-default-features
+build_variant volc_im_server release server
+build_variant volc_im release-web web
+build_variant volc_im_sign release-sign sign --no-default-features
 cp -r pkg-template/. "$out/"
 # The IM API's version, signing service and action name, exported by every entry: generated
 # from the Rust constants (their one source), so the Worker and the demo re-type none of them.
@@ -75,10 +82,12 @@ grep -qxF "$marker" "$out/index.d.ts" || { echo "index.d.ts lacks the constants 
 decls=$(sed -E 's/^export const ([A-Z0-9_]+) = (".*");$/export declare const \1: \2;/' "$out/constants.js")
 awk -v m="$marker" -v d="$decls" '$0 == m { print d; next } { print }' "$out/index.d.ts" > "$out/index.d.ts.tmp"
 mv "$out/index.d.ts.tmp" "$out/index.d.ts"
-# The loader every browser entry imports, shipped minified like the glue (names kept: the
-# ImClient class it defines).
-node_modules/.bin/esbuild pkg-template/wasm-load.js --minify --format=esm \
-  --log-level=warning --outfile="$out/wasm-load.js" --allow-overwrite
+# The loader every entry imports, and the lazy classes of the whole client's entries, shipped
+# minified like the glue.
+for file in wasm-load.js lazy-client.js; do
+  node_modules/.bin/esbuild "pkg-template/$file" --minify --format=esm \
+    --log-level=warning --outfile="$out/$file" --allow-overwrite
+done
 # Shipped beside the code: the licence, the changes, the bundler recipes that WasmLoadFailed
 # messages point at, and the manual `volc-im --help` points at.
 mkdir -p "$out/docs"
@@ -108,9 +117,10 @@ for pair in node.mjs:index.cjs sign-node.mjs:sign.cjs; do
 done
 
 rm -rf target/pkg-build && mkdir -p target/pkg-build
-cp "$tmp/volc_im/volc_im_bg.wasm" "$tmp/volc_im_sign/volc_im_sign_bg.wasm" target/pkg-build/
+cp "$tmp/volc_im_server/volc_im_server_bg.wasm" "$tmp/volc_im/volc_im_bg.wasm" \
+  "$tmp/volc_im_sign/volc_im_sign_bg.wasm" target/pkg-build/
 old=$(mktemp -d target/pkg-old.XXXXXX)
 [ -d pkg ] && mv pkg "$old/"
 mv "$out" pkg
 rm -rf "$old"
-echo "pkg/ built: $(wc -c < pkg/volc_im_bg.wasm) bytes of wasm, $(wc -c < pkg/volc_im_sign_bg.wasm) for volc-im/sign"
+echo "pkg/ built: $(wc -c < pkg/volc_im_server_bg.wasm) bytes of wasm for servers, $(wc -c < pkg/volc_im_bg.wasm) for browsers, $(wc -c < pkg/volc_im_sign_bg.wasm) for volc-im/sign"

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
 const WASM = readFileSync(join(pkg, "volc_im_bg.wasm"));
+const SERVER_WASM = readFileSync(join(pkg, "volc_im_server_bg.wasm"));
 const SIGN_WASM = readFileSync(join(pkg, "volc_im_sign_bg.wasm"));
 const KEYS = { accessKeyId: "AKLTwasmload", secretAccessKey: "wasm-load-secret" };
 const SIGN = { method: "GET", url: "https://x.test/", ...KEYS, region: "cn-north-1", service: "rtc", date: new Date("2024-06-07T10:33:44Z") };
@@ -65,7 +66,7 @@ describe("Node entry whose .wasm is not beside it", () => {
     const m = await entry(d, "node.mjs");
     const client = new m.ImClient(KEYS); // nothing loaded yet: no throw
     assert.equal(String(client), "ImClient { (loading) }");
-    const wasmPath = join(d, "volc_im_bg.wasm");
+    const wasmPath = join(d, "volc_im_server_bg.wasm");
     loadFailed(await client.p2pSendMessage(BODY).then(() => null, (e) => e), wasmPath, "initWasm");
     loadFailed(await m.signRequest(SIGN).then(() => null, (e) => e), wasmPath);
     const sign = await entry(d, "sign-node.mjs");
@@ -76,7 +77,10 @@ describe("Node entry whose .wasm is not beside it", () => {
     const d = copyPkg(false);
     const m = await entry(d, "node.mjs");
     const early = new m.ImClient({ ...KEYS, timeoutMs: -1 }); // invalid, reported on first use
-    await m.initWasm(new Uint8Array(WASM));
+    // The browser build imports the same functions; its glue is another's: refused before use.
+    loadFailed(await m.initWasm(new Uint8Array(WASM)).catch((e) => e), "not a usable volc_im_server_bg.wasm",
+      "it is volc_im_bg.wasm, another entry's build", "same volc-im version");
+    await m.initWasm(new Uint8Array(SERVER_WASM));
     const e = await early.p2pSendMessage(BODY).then(() => null, (x) => x);
     assert.equal(e?.code, "InvalidArgument");
     assert.match(e.message, /timeoutMs/);
@@ -126,6 +130,10 @@ describe("initWasm sources (the browser entry, which fetches)", () => {
     loadFailed(await m.initWasm(`${base}/html`).catch((e) => e), `${base}/html`, "text/html", "not a usable volc_im_bg.wasm");
     loadFailed(await m.initWasm(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9])).catch((e) => e), "the bytes given to initWasm");
     loadFailed(await m.initWasm(SIGN_WASM).catch((e) => e), "not a usable volc_im_bg.wasm", "same volc-im version");
+    loadFailed(await m.initWasm(SERVER_WASM).catch((e) => e), "not a usable volc_im_bg.wasm", "it is volc_im_server_bg.wasm");
+    // Untagged (what another version's file looks like): refused, not half-loaded.
+    const untagged = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+    loadFailed(await m.initWasm(untagged).catch((e) => e), "no volc-im build tag in it");
     loadFailed(await m.initWasm(Promise.reject(new Error("offline"))).catch((e) => e), "the promise given to initWasm rejected: offline");
     loadFailed(await m.initWasm("http://127.0.0.1:9/volc_im_bg.wasm").catch((e) => e), "fetching http://127.0.0.1:9/volc_im_bg.wasm failed");
     // The default place is a file: URL here, which fetch cannot read: the first call says so.

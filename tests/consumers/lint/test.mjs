@@ -57,7 +57,7 @@ await main("lint", async () => {
       refs.add(`${f} -> ${target}`);
     }
   }
-  for (const r of ["workerd.mjs -> volc_im_bg.wasm", "browser.mjs -> volc_im_bg.wasm", "node.mjs -> volc_im_bg.wasm", "volc_im.js -> errors.js", "volc_im.js -> convert.js", "volc_im.js -> transport.js",
+  for (const r of ["workerd.mjs -> volc_im_server_bg.wasm", "browser.mjs -> volc_im_bg.wasm", "node.mjs -> volc_im_server_bg.wasm", "volc_im.js -> errors.js", "volc_im.js -> convert.js", "volc_im.js -> transport.js", "volc_im_server.js -> errors.js", "volc_im_server.js -> convert.js", "volc_im_server.js -> transport.js",
     "sign-workerd.mjs -> volc_im_sign_bg.wasm", "sign-browser.mjs -> volc_im_sign_bg.wasm", "sign-node.mjs -> volc_im_sign_bg.wasm", "volc_im_sign.js -> convert.js"]) {
     check(refs.has(r), "expected reference not found (scan broken?)", [r, [...refs]]);
   }

@@ -37,7 +37,7 @@ await main(RUNTIME, async (defer) => {
   };
   const sends = {
     node: [["node, ESM", process.execPath, ["send.mjs"]], ["node, CommonJS", process.execPath, ["send.cjs"]]],
-    deno: [["deno", join(BIN, "deno"), ["run", "--allow-read=node_modules/volc-im/volc_im_bg.wasm,node_modules/volc-im/volc_im_sign_bg.wasm", `--allow-net=${host}`, "send.mjs"]]],
+    deno: [["deno", join(BIN, "deno"), ["run", "--allow-read=node_modules/volc-im/volc_im_server_bg.wasm,node_modules/volc-im/volc_im_sign_bg.wasm", `--allow-net=${host}`, "send.mjs"]]],
     bun: [["bun, ESM", join(BIN, "bun"), ["send.mjs"]], ["bun, CommonJS", join(BIN, "bun"), ["send.cjs"]]],
   }[RUNTIME];
   for (const [label, exe, args] of sends) {
@@ -56,9 +56,9 @@ await main(RUNTIME, async (defer) => {
       check(b.status === 0 && b.stderr.trim() === "", `esbuild --platform=node --format=${format}`, b.stderr);
       const { out: failed } = send(`node, esbuild ${format} bundle without the .wasm`, process.execPath, [`dist/${file}`]);
       eq([failed.error?.code, failed.error?.isVolcError], ["WasmLoadFailed", true], `esbuild ${format} bundle without the .wasm`);
-      check(failed.error.message.includes(join(out, "volc_im_bg.wasm")), "the message names the path tried", failed.error.message);
+      check(failed.error.message.includes(join(out, "volc_im_server_bg.wasm")), "the message names the path tried", failed.error.message);
     }
-    for (const f of ["volc_im_bg.wasm", "volc_im_sign_bg.wasm"]) cpSync(join(app, "node_modules/volc-im", f), join(out, f));
+    for (const f of ["volc_im_server_bg.wasm", "volc_im_sign_bg.wasm"]) cpSync(join(app, "node_modules/volc-im", f), join(out, f));
     for (const file of ["esm.mjs", "cjs.cjs"]) {
       const { out: sent, content } = send(`node, esbuild bundle ${file}`, process.execPath, [`dist/${file}`]);
       eq(sent.error, undefined, `esbuild bundle ${file}: error`);
@@ -70,7 +70,7 @@ await main(RUNTIME, async (defer) => {
     // Without --allow-read the import still succeeds; the first call says what was refused.
     const { out } = send("deno without --allow-read", join(BIN, "deno"), ["run", `--allow-net=${host}`, "send.mjs"]);
     eq([out.error?.code, out.error?.isVolcError], ["WasmLoadFailed", true], "deno without --allow-read: error");
-    check(out.error.message.includes("node_modules/volc-im/volc_im_bg.wasm") && out.error.message.includes("--allow-read"),
+    check(out.error.message.includes("node_modules/volc-im/volc_im_server_bg.wasm") && out.error.message.includes("--allow-read"),
       "the message names the file and --allow-read", out.error.message);
   }
 });
