@@ -65,6 +65,8 @@ for (let r = 0; r < rounds; r++) {
     put("p2pSendMessage overhead vs raw fetch, c=1 (µs)", side, s.c1.overhead.median);
     put("raw fetch + per-call AbortController + timer, c=1 (µs over raw)", side, s.c1.signalCost.median);
     put("p2pSendMessage with a stub fetch, no network (µs over the stub alone)", side, (await node([sendStub, PKGS[side]])).overhead);
+    // The same after 400 µs of idle thread per call, as while a real request is on the wire.
+    put("p2pSendMessage with a stub fetch that idles 400 µs first (µs over the stub alone)", side, (await node([sendStub, PKGS[side], "--idle-us", "400"])).overhead);
   }
   others.smithy.push((await node([sign, "smithy"])).small.median);
   for (let i = 0; i < 3; i++) others.aws4fetchCold.push((await node([cold, "--child", "aws4fetch"])).ms);
