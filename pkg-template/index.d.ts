@@ -307,8 +307,9 @@ export declare function signRequest(options: SignRequestOptions): Promise<Signed
 export type WasmSource = URL | string | Response | ArrayBuffer | ArrayBufferView | (WebAssembly.Module & object);
 
 /**
- * Loads the entry's `.wasm` (`volc_im_bg.wasm`, or `volc_im_sign_bg.wasm` for `volc-im/sign`)
- * from `source` — for builds that do not rewrite `new URL("volc_im_bg.wasm", import.meta.url)`
+ * Loads the entry's `.wasm` (`volc_im_bg.wasm` in browsers, `volc_im_server_bg.wasm` in Node,
+ * Deno, Bun and Workers, `volc_im_sign_bg.wasm` for `volc-im/sign`; another entry's file is
+ * refused) from `source` — for builds that do not rewrite `new URL("volc_im_bg.wasm", import.meta.url)`
  * (esbuild, an IIFE or CommonJS bundle). Optional everywhere else: webpack 5, Vite, wrangler,
  * Node, Deno and Bun need no call, and without `source` it loads from that default place.
  * Call it before or after `new ImClient()`, before the first call. Resolves at once when the
