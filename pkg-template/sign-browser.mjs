@@ -4,7 +4,7 @@ import init, { signRequestSync } from "./volc_im_sign.js";
 import { wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
-// The IM API's version, signing service and action names, generated from the Rust source.
+// The IM API's version, signing service and action names (from the Rust source).
 export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";
 
 const wasm = wasmLoader({

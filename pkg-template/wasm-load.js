@@ -38,13 +38,13 @@ function badSource(source) {
  *   new-URL-of-import.meta.url expression, written in the entry so bundlers see the pattern; readFile(url) — Node's readFileSync, for file: URLs.
  */
 export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
-  // Why `module` cannot serve this entry (its `volc_im_build` section names another build, or
+  // Why `module` cannot serve this entry (its `volc_im` section names another build, or
   // none), or undefined when it can.
   const wrongBuild = (module) => {
-    const [tag] = WebAssembly.Module.customSections(module, "volc_im_build");
+    const [tag] = WebAssembly.Module.customSections(module, "volc_im");
     const built = tag && BUILDS[String.fromCharCode(...new Uint8Array(tag))];
     if (built === file) return undefined;
-    return built ? `it is ${built}, another entry's build` : "no volc-im build tag in it (another version's file?)";
+    return built ? `it is ${built}, another entry's build` : "no volc-im build tag (another version's file?)";
   };
   let loaded = false;
   let loading; // the load in flight or done; cleared on failure so the next call tries again
@@ -104,7 +104,7 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
       if (!source.ok) {
         // Vite's dev server answers 403 for a linked package outside the project (npm install ./dir).
         const refused = source.status === 403
-          ? " (a dev server refusing a file outside the folders it serves? For Vite and a linked install, add the package's real folder to server.fs.allow, or install a copy)"
+          ? " (a dev server refusing a file outside its folders? Vite with a linked install: add the package's real folder to server.fs.allow, or install a copy)"
           : "";
         throw loadFailed(file, `${what} answered HTTP ${source.status}${source.statusText ? " " + source.statusText : ""}${refused}`,
           `Serve ${file} at that URL (copy it from node_modules/volc-im/ beside your bundle), or call initWasm(urlOrBytes) before the first call`);
@@ -119,11 +119,13 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
     };
     let module;
     try {
-      // Streaming compilation needs application/wasm; other types are compiled from the bytes
-      // (quietly: the error below names the type if they are not a .wasm at all).
-      if (isResponse(source) && !(type && /^application\/wasm\b/i.test(type) && WebAssembly.compileStreaming)) {
+      // Streaming compilation takes exactly "application/wasm" (no parameters); other types
+      // are compiled from the bytes (quietly: the error below names the type if they are not
+      // a .wasm at all). Any view becomes bytes: compile() refuses a DataView.
+      if (isResponse(source) && !(type === "application/wasm" && WebAssembly.compileStreaming)) {
         source = await source.arrayBuffer();
       }
+      if (ArrayBuffer.isView(source)) source = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
       module = isModule(source) ? source
         : isResponse(source) ? await WebAssembly.compileStreaming(source) : await WebAssembly.compile(source);
     } catch (e) {
@@ -163,7 +165,7 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
     loadNow(module) {
       if (module !== undefined) {
         const wrong = wrongBuild(module);
-        if (wrong) throw loadFailed(file, `the bundled module: ${wrong}`, "Bundle this version's");
+        if (wrong) throw loadFailed(file, `the bundled module: ${wrong}`, `Bundle this volc-im version's ${file}`);
         initSync({ module });
         loaded = true;
         return;

@@ -11,7 +11,7 @@ const pkg = resolve(fileURLToPath(new URL("../pkg/", import.meta.url)));
 
 // Bytes, gzip -9 (zlib): the figure reached plus at most 2 KB, and never above the figure
 // measured when the size work started (browser.mjs 103,832 B, sign-browser.mjs 39,259 B).
-// Reached: browser.mjs 98,300 B (the size-optimised browser build), sign-browser.mjs 39,245 B
+// Reached: browser.mjs 98,316 B (the size-optimised browser build), sign-browser.mjs 39,255 B
 // (docs/benchmarks.md). Lower both as cuts land.
 export const BUDGETS = { "browser.mjs": 100_000, "sign-browser.mjs": 39_259 };
 

@@ -1,4 +1,4 @@
-// Appends a custom section `volc_im_build` naming which build a .wasm is ("server", "web" or
+// Appends a custom section `volc_im` naming which build a .wasm is ("server", "web" or
 // "sign"). The three builds import the same functions, so instantiating one with another's glue
 // would succeed and fail later, at a closure call; pkg-template/wasm-load.js reads this section
 // from the compiled module first and refuses a file its entry was not built with.
@@ -18,10 +18,10 @@ const uleb = (n) => {
   } while (n);
   return out;
 };
-const name = Buffer.from("volc_im_build");
+const name = Buffer.from("volc_im");
 const payload = Buffer.concat([Buffer.from(uleb(name.length)), name, Buffer.from(build)]);
 const wasm = readFileSync(file);
-if (WebAssembly.Module.customSections(new WebAssembly.Module(wasm), "volc_im_build").length) {
+if (WebAssembly.Module.customSections(new WebAssembly.Module(wasm), "volc_im").length) {
   console.error(`${file} is already tagged`);
   process.exit(1);
 }

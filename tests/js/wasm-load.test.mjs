@@ -43,9 +43,11 @@ function loadFailed(e, ...parts) {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "volc-im-wasm-load-"));
-  // /wasm → the .wasm; /sign.wasm; /html → a page (a SPA fallback); anything else → 404.
+  // /wasm → the .wasm; /wasm-charset → the same with a type parameter; /sign.wasm; /html → a page (a SPA fallback); anything else → 404.
   server = createServer((req, res) => {
     if (req.url === "/wasm") res.writeHead(200, { "content-type": "application/wasm" }).end(WASM);
+    // A type with parameters: streaming compilation refuses it, so the bytes are compiled.
+    else if (req.url === "/wasm-charset") res.writeHead(200, { "content-type": "application/wasm; charset=utf-8" }).end(WASM);
     else if (req.url === "/sign.wasm") res.writeHead(200, { "content-type": "application/wasm" }).end(SIGN_WASM);
     else if (req.url === "/html") res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><p>app</p>");
     else res.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -95,6 +97,29 @@ describe("Node entry whose .wasm is not beside it", () => {
     assert.equal((await sign.signRequest(SIGN)).signature, ref.signature);
   });
 
+  test("another entry's build beside node.mjs: the import succeeds, the first call names it, initWasm recovers", async () => {
+    const d = copyPkg(false);
+    cpSync(join(pkg, "volc_im_bg.wasm"), join(d, "volc_im_server_bg.wasm")); // the browser build, misnamed
+    const m = await entry(d, "node.mjs");
+    const client = new m.ImClient(KEYS);
+    loadFailed(await client.p2pSendMessage(BODY).then(() => null, (e) => e), join(d, "volc_im_server_bg.wasm"),
+      "it is volc_im_bg.wasm, another entry's build");
+    await m.initWasm(new Uint8Array(SERVER_WASM));
+    assert.match((await m.signRequest(SIGN)).signature, /^[0-9a-f]{64}$/);
+  });
+
+  test("a bundled module of another build (the Workers entry's way) throws WasmLoadFailed at load", async () => {
+    const { wasmLoader } = await import(pathToFileURL(join(copyPkg(false), "wasm-load.js")).href);
+    let initialised = false;
+    const loader = wasmLoader({ init: () => {}, initSync: () => (initialised = true), file: "volc_im_server_bg.wasm" });
+    loadFailed((() => { try { loader.loadNow(new WebAssembly.Module(WASM)); } catch (e) { return e; } })(),
+      "the bundled module", "it is volc_im_bg.wasm", "Bundle this volc-im version's volc_im_server_bg.wasm");
+    assert.equal(initialised, false, "the glue never saw the wrong module");
+    loader.loadNow(new WebAssembly.Module(SERVER_WASM));
+    assert.equal(initialised, true);
+    assert.equal(loader.loaded, true);
+  });
+
   test("a failed load is not kept: initWasm after a failed call recovers", async () => {
     const d = copyPkg(false);
     const m = await entry(d, "sign-node.mjs");
@@ -105,7 +130,7 @@ describe("Node entry whose .wasm is not beside it", () => {
 });
 
 describe("initWasm sources (the browser entry, which fetches)", () => {
-  test("a URL, a string, a Response, a promise of one, bytes, a WebAssembly.Module", async () => {
+  test("a URL, a string, a Response (any wasm type), a promise of one, bytes (any view), a WebAssembly.Module", async () => {
     const sources = [
       () => new URL("/wasm", base),
       () => `${base}/wasm`,
@@ -113,6 +138,13 @@ describe("initWasm sources (the browser entry, which fetches)", () => {
       () => fetch(`${base}/wasm`),
       () => WASM.buffer.slice(WASM.byteOffset, WASM.byteOffset + WASM.byteLength),
       () => new WebAssembly.Module(WASM),
+      () => fetch(`${base}/wasm-charset`),
+      () => new DataView(WASM.buffer, WASM.byteOffset, WASM.byteLength),
+      () => { // a view that starts inside its buffer
+        const b = new Uint8Array(WASM.byteLength + 3);
+        b.set(WASM, 3);
+        return new Uint8Array(b.buffer, 3, WASM.byteLength);
+      },
     ];
     for (const [i, make] of sources.entries()) {
       const m = await entry(copyPkg(false), "browser.mjs");
@@ -133,7 +165,7 @@ describe("initWasm sources (the browser entry, which fetches)", () => {
     loadFailed(await m.initWasm(SERVER_WASM).catch((e) => e), "not a usable volc_im_bg.wasm", "it is volc_im_server_bg.wasm");
     // Untagged (what another version's file looks like): refused, not half-loaded.
     const untagged = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
-    loadFailed(await m.initWasm(untagged).catch((e) => e), "no volc-im build tag in it");
+    loadFailed(await m.initWasm(untagged).catch((e) => e), "no volc-im build tag");
     loadFailed(await m.initWasm(Promise.reject(new Error("offline"))).catch((e) => e), "the promise given to initWasm rejected: offline");
     loadFailed(await m.initWasm("http://127.0.0.1:9/volc_im_bg.wasm").catch((e) => e), "fetching http://127.0.0.1:9/volc_im_bg.wasm failed");
     // The default place is a file: URL here, which fetch cannot read: the first call says so.
