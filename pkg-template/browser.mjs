@@ -3,7 +3,7 @@
 // which webpack 5, Vite and Rollup's import-meta-assets plugin rewrite to the emitted asset.
 // Where no bundler does, `initWasm(source)` says where it is. Until the module has loaded,
 // option errors of `new ImClient()` surface on the first call instead of in the constructor.
-import init, * as glue from "./volc_im.js";
+import * as glue from "./volc_im.js";
 import { lazyImClient, lazyQpsLimiter } from "./lazy-client.js";
 import { wasmLoader } from "./wasm-load.js";
 
@@ -12,7 +12,7 @@ export { VolcError, isVolcError } from "./errors.js";
 export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";
 
 const wasm = wasmLoader({
-  init,
+  initSync: glue.initSync,
   file: "volc_im_bg.wasm",
   defaultUrl: () => new URL("./volc_im_bg.wasm", import.meta.url),
 });

@@ -4,7 +4,7 @@
 // cannot be read there (a bundle without it beside, Deno without --allow-read), the import
 // still succeeds: the first call reports WasmLoadFailed, or initWasm(bytes) supplies it.
 import { readFileSync } from "node:fs";
-import init, * as glue from "./volc_im_server.js";
+import * as glue from "./volc_im_server.js";
 import { lazyImClient, lazyQpsLimiter } from "./lazy-client.js";
 import { wasmLoader } from "./wasm-load.js";
 
@@ -15,7 +15,6 @@ export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";
 export { fromEnv } from "./from-env.mjs";
 
 const wasm = wasmLoader({
-  init,
   initSync: glue.initSync,
   file: "volc_im_server_bg.wasm",
   defaultUrl: () => new URL("./volc_im_server_bg.wasm", import.meta.url),

@@ -1,6 +1,6 @@
 // `volc-im/sign` for browsers and bundlers: signRequest alone, its .wasm fetched on the first
 // call (from where: see browser.mjs).
-import init, { signRequestSync } from "./volc_im_sign.js";
+import { initSync, signRequestSync } from "./volc_im_sign.js";
 import { wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
@@ -8,7 +8,7 @@ export { VolcError, isVolcError } from "./errors.js";
 export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";
 
 const wasm = wasmLoader({
-  init,
+  initSync,
   file: "volc_im_sign_bg.wasm",
   defaultUrl: () => new URL("./volc_im_sign_bg.wasm", import.meta.url),
 });

@@ -1,7 +1,7 @@
 // `volc-im/sign` for Node (also Deno and Bun): signRequest alone, from the signer-only .wasm
 // (a third of the full one), compiled synchronously at import (see node.mjs when it cannot be).
 import { readFileSync } from "node:fs";
-import init, { initSync, signRequestSync } from "./volc_im_sign.js";
+import { initSync, signRequestSync } from "./volc_im_sign.js";
 import { wasmLoader } from "./wasm-load.js";
 
 export { VolcError, isVolcError } from "./errors.js";
@@ -9,7 +9,6 @@ export { VolcError, isVolcError } from "./errors.js";
 export { IM_SERVICE, IM_VERSION, P2P_SEND_MESSAGE } from "./constants.js";
 
 const wasm = wasmLoader({
-  init,
   initSync,
   file: "volc_im_sign_bg.wasm",
   defaultUrl: () => new URL("./volc_im_sign_bg.wasm", import.meta.url),

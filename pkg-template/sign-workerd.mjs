@@ -1,10 +1,10 @@
 // `volc-im/sign` for Cloudflare Workers: wrangler imports the .wasm as a compiled module (ready
 // at import; initWasm resolves at once).
 import module from "./volc_im_sign_bg.wasm";
-import init, { initSync, signRequestSync } from "./volc_im_sign.js";
+import { initSync, signRequestSync } from "./volc_im_sign.js";
 import { wasmLoader } from "./wasm-load.js";
 
-const wasm = wasmLoader({ init, initSync, file: "volc_im_sign_bg.wasm" });
+const wasm = wasmLoader({ initSync, file: "volc_im_sign_bg.wasm" });
 wasm.loadNow(module);
 
 export const initWasm = wasm.initWasm;

@@ -33,11 +33,12 @@ function badSource(source) {
 
 /**
  * One loader per .wasm file.
- *   init / initSync — the glue's (initSync is used only by loadNow, at import in Node);
+ *   initSync — the glue's, given a compiled module (this loader compiles and checks it first);
  *   file — "volc_im_bg.wasm" (a file of BUILDS: the only build accepted); defaultUrl() — the
- *   new-URL-of-import.meta.url expression, written in the entry so bundlers see the pattern; readFile(url) — Node's readFileSync, for file: URLs.
+ *   new-URL-of-import.meta.url expression, written in the entry so bundlers see the pattern;
+ *   readFile(url) — Node's readFileSync, for file: URLs.
  */
-export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
+export function wasmLoader({ initSync, file, defaultUrl, readFile }) {
   // Why `module` cannot serve this entry (its `volc_im` section names another build, or
   // none), or undefined when it can.
   const wrongBuild = (module) => {
@@ -135,7 +136,9 @@ export function wasmLoader({ init, initSync, file, defaultUrl, readFile }) {
     const wrong = wrongBuild(module);
     if (wrong) throw unusable(wrong);
     try {
-      await init({ module_or_path: module });
+      // Compiled above (streaming where it can), so the glue only instantiates: its own
+      // fetching and streaming code is never used, and the package build drops it.
+      initSync({ module });
     } catch (e) {
       throw unusable(e?.message ?? e, e);
     }

@@ -2,10 +2,10 @@
 // as a compiled WebAssembly.Module, so it is ready at import; initWasm is there for code
 // shared with other runtimes and resolves at once.
 import module from "./volc_im_server_bg.wasm";
-import init, { initSync, signRequestSync } from "./volc_im_server.js";
+import { initSync, signRequestSync } from "./volc_im_server.js";
 import { wasmLoader } from "./wasm-load.js";
 
-const wasm = wasmLoader({ init, initSync, file: "volc_im_server_bg.wasm" });
+const wasm = wasmLoader({ initSync, file: "volc_im_server_bg.wasm" });
 wasm.loadNow(module);
 
 export const initWasm = wasm.initWasm;

@@ -11,9 +11,9 @@ const pkg = resolve(fileURLToPath(new URL("../pkg/", import.meta.url)));
 
 // Bytes, gzip -9 (zlib): the figure reached plus at most 2 KB, and never above the figure
 // measured when the size work started (browser.mjs 103,832 B, sign-browser.mjs 39,259 B).
-// Reached: browser.mjs 98,316 B (the size-optimised browser build), sign-browser.mjs 39,255 B
-// (docs/benchmarks.md). Lower both as cuts land.
-export const BUDGETS = { "browser.mjs": 100_000, "sign-browser.mjs": 39_259 };
+// Reached: browser.mjs 97,748 B (the size-optimised browser build, the glue tree-shaken to its
+// named exports), sign-browser.mjs 38,759 B (docs/benchmarks.md). Lower both as cuts land.
+export const BUDGETS = { "browser.mjs": 99_000, "sign-browser.mjs": 39_000 };
 
 /** Every file `entry` (of the package in `dir`) loads: relative imports, dynamic imports and
  * new URL(…, import.meta.url). */
