@@ -68,7 +68,8 @@ export function lazyImClient(WasmImClient, wasm) {
 // wasm limiter the first time a client asks for it (clients are made only after the load), so
 // its option errors surface then, as ImClient's do.
 export function lazyQpsLimiter(WasmQpsLimiter, wasm) {
-  return class QpsLimiter {
+  // A declaration, not a returned class expression: minifying drops an expression's name.
+  class QpsLimiter {
     #options;
     #limiter;
 
@@ -82,5 +83,6 @@ export function lazyQpsLimiter(WasmQpsLimiter, wasm) {
       this.#limiter ??= new WasmQpsLimiter(this.#options);
       return this.#limiter.__volcImKey();
     }
-  };
+  }
+  return QpsLimiter;
 }

@@ -91,10 +91,12 @@ awk -v m="$marker" -v d="$decls" '$0 == m { print d; next } { print }' "$out/ind
 mv "$out/index.d.ts.tmp" "$out/index.d.ts"
 # The loader every entry imports, and the lazy classes of the whole client's entries, shipped
 # minified like the glue.
-for file in wasm-load.js lazy-client.js; do
-  node_modules/.bin/esbuild "pkg-template/$file" --minify --format=esm \
-    --log-level=warning --outfile="$out/$file" --allow-overwrite
-done
+# lazy-client.js keeps its identifiers: its classes are what the browser entry exports, and
+# their names (`ImClient.name`, a console's `ImClient {}`) must survive.
+node_modules/.bin/esbuild pkg-template/wasm-load.js --minify --format=esm \
+  --log-level=warning --outfile="$out/wasm-load.js" --allow-overwrite
+node_modules/.bin/esbuild pkg-template/lazy-client.js --minify-whitespace --minify-syntax --format=esm \
+  --log-level=warning --outfile="$out/lazy-client.js" --allow-overwrite
 # Shipped beside the code: the licence, the changes, the bundler recipes that WasmLoadFailed
 # messages point at, and the manual `volc-im --help` points at.
 mkdir -p "$out/docs"

@@ -148,6 +148,8 @@ describe("initWasm sources (the browser entry, which fetches)", () => {
     ];
     for (const [i, make] of sources.entries()) {
       const m = await entry(copyPkg(false), "browser.mjs");
+      // The lazy classes keep their names (a console shows `ImClient {}`), before and after.
+      assert.deepEqual([m.ImClient.name, m.QpsLimiter.name], ["ImClient", "QpsLimiter"]);
       const client = new m.ImClient(KEYS); // before initWasm
       await m.initWasm(await make());
       assert.match((await m.signRequest(SIGN)).signature, /^[0-9a-f]{64}$/, `source ${i}`);
