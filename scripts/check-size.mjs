@@ -11,7 +11,7 @@ const pkg = resolve(fileURLToPath(new URL("../pkg/", import.meta.url)));
 
 // Bytes, gzip -9 (zlib): the figure reached plus at most 2 KB, and never above the figure
 // measured when the size work started (browser.mjs 103,832 B, sign-browser.mjs 39,259 B).
-// Reached: browser.mjs 97,805 B (the size-optimised browser build, the glue tree-shaken to its
+// Reached: browser.mjs 97,806 B (the size-optimised browser build, the glue tree-shaken to its
 // named exports), sign-browser.mjs 38,759 B (docs/benchmarks.md). Lower both as cuts land.
 export const BUDGETS = { "browser.mjs": 99_000, "sign-browser.mjs": 39_000 };
 
