@@ -5,21 +5,14 @@
 import * as fx from "./fixtures.mjs";
 import { median, root } from "./common.mjs";
 import { startSim } from "./sim.mjs";
-import { MESSAGE } from "./send.mjs";
+import { MESSAGE, presigned } from "./send.mjs";
 
 const pairs = Number(process.argv[2] ?? 300);
 const { ImClient, signRequest } = await import(`${root}pkg/node.mjs`);
 const sim = await startSim();
 try {
-  const body = fx.SMALL_BODY;
-  const bytes = new TextEncoder().encode(body);
-  const signed = await signRequest({
-    method: "POST", url: `${sim.url}/?Action=P2PSendMessage&Version=2020-12-01`,
-    headers: { Accept: "application/json", "Content-Type": "application/json" }, body,
-    accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE,
-  });
+  const { body, bytes, signed, joined: joinedHeaders } = await presigned(signRequest, sim.url);
   const { sendOnce } = await import(`${root}pkg/transport.js`);
-  const joinedHeaders = Object.entries(signed.headers).flat().join("\0");
   const opts = { accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, endpoint: sim.url, qps: 0, retries: 0 };
   const client = new ImClient(opts);
   const noSignal = new ImClient({ ...opts, fetch: (u, init) => fetch(u, { ...init, signal: undefined }) });

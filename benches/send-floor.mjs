@@ -10,31 +10,25 @@
 import * as fx from "./fixtures.mjs";
 import { median, root } from "./common.mjs";
 import { startSim } from "./sim.mjs";
-import { MESSAGE } from "./send.mjs";
+import { MESSAGE, presigned, runC1 } from "./send.mjs";
 
 const calls = Number(process.argv[2] ?? 1500);
 const { ImClient, signRequest } = await import(`${root}pkg/node.mjs`);
 const { sendOnce } = await import(`${root}pkg/transport.js`);
 const sim = await startSim();
 try {
-  // The request the client sends for MESSAGE (ids as JSON integers): the simulator must do the
-  // same work for both. (A JSON.stringify(MESSAGE) body has ids as strings: a quick 400.)
-  const body = fx.SMALL_BODY;
-  const bytes = new TextEncoder().encode(body);
-  const signed = await signRequest({
-    method: "POST", url: `${sim.url}/?Action=P2PSendMessage&Version=2020-12-01`,
-    headers: { Accept: "application/json", "Content-Type": "application/json" }, body,
-    accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, region: fx.REGION, service: fx.SERVICE,
-  });
-  const joined = Object.entries(signed.headers).flat().join("\0");
-  const client = new ImClient({ accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, endpoint: sim.url, qps: 0, retries: 0 });
+  // (Not a JSON.stringify(MESSAGE) body: its ids are strings, which the simulator answers with a
+  // quick 400.)
+  const { bytes, signed, joined } = await presigned(signRequest, sim.url);
+  const opts = { accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, endpoint: sim.url, qps: 0, retries: 0 };
+  const client = new ImClient(opts);
   let fetchAt = 0;
   let fetchedAt = 0;
   const noting = (url, init) => {
     fetchAt = performance.now();
     return fetch(url, init).then((r) => ((fetchedAt = performance.now()), r));
   };
-  const split = new ImClient({ accessKeyId: fx.ACCESS_KEY_ID, secretAccessKey: fx.SECRET_ACCESS_KEY, endpoint: sim.url, qps: 0, retries: 0, fetch: noting });
+  const split = new ImClient({ ...opts, fetch: noting });
   const parts = { before: [], fetch: [], after: [], bareBody: [] };
   const post = (extra) => fetch(signed.url, { method: "POST", headers: signed.headers, body: bytes.slice(), ...extra });
   const variants = {
@@ -71,18 +65,12 @@ try {
   await first.arrayBuffer().catch(() => {});
   const names = Object.keys(variants);
   for (let i = 0; i < 200; i++) for (const n of names) await variants[n]();
-  const lat = Object.fromEntries(names.map((n) => [n, []]));
-  for (let i = 0; i < calls; i++) {
-    for (const n of i % 2 ? [...names].reverse() : names) {
-      const t = performance.now();
-      await variants[n]();
-      lat[n].push((performance.now() - t) * 1000);
-    }
-  }
-  const bare = median(lat[names[0]]);
+  for (const k of Object.keys(parts)) parts[k].length = 0; // the warm-up's notes
+  const med = await runC1(variants, calls);
+  const bare = med[names[0]];
   console.log(`concurrency 1, median µs per call over ${calls} alternating calls each:`);
-  for (const n of names) console.log(`  ${median(lat[n]).toFixed(1).padStart(7)}  +${(median(lat[n]) - bare).toFixed(1).padStart(6)}  ${n}`);
-  const m = (k) => median(parts[k].slice(200)).toFixed(1);
+  for (const n of names) console.log(`  ${med[n].toFixed(1).padStart(7)}  +${(med[n] - bare).toFixed(1).padStart(6)}  ${n}`);
+  const m = (k) => median(parts[k]).toFixed(1);
   console.log(`the noted client's send: ${m("before")} µs before its fetch is called, ${m("fetch")} until the fetch resolves, ${m("after")} after (reading the body included; a bare fetch reads it in ${m("bareBody")})`);
 } finally {
   await sim.stop();

@@ -16,6 +16,27 @@ export const MESSAGE = {
   ReceiverUserId: ["10001", "10002", "10003"],
 };
 
+/**
+ * The request the client sends for MESSAGE (ids as JSON integers, so the simulator does the
+ * same work for both), signed once with `signRequest` for the simulator at `simUrl`: the raw
+ * `fetch` baseline of every send benchmark. `joined` is its headers as sendOnce takes them.
+ */
+export async function presigned(signRequest, simUrl) {
+  const body = fx.SMALL_BODY;
+  const signed = await signRequest({
+    method: "POST",
+    url: `${simUrl}/?Action=P2PSendMessage&Version=2020-12-01`,
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body,
+    accessKeyId: fx.ACCESS_KEY_ID,
+    secretAccessKey: fx.SECRET_ACCESS_KEY,
+    region: fx.REGION,
+    service: fx.SERVICE,
+  });
+  const joined = Object.entries(signed.headers).flat().join("\0");
+  return { body, bytes: new TextEncoder().encode(body), signed, joined };
+}
+
 /** `calls` calls `concurrency`-wide; µs per completed call (wall / calls). */
 async function block(call, concurrency, calls) {
   let left = calls;
@@ -33,7 +54,7 @@ async function block(call, concurrency, calls) {
  * each timed; a run's figure per variant is its median latency, so a load spike hits every
  * variant alike and barely moves any median.
  */
-async function runC1(variants, turns) {
+export async function runC1(variants, turns) {
   const names = Object.keys(variants);
   const lat = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < turns; i++) {
@@ -73,17 +94,7 @@ export async function run({ rounds = 7, pairs = 250, pkg = `${root}pkg` } = {}) 
       qps: 0,
       retries: 0,
     });
-    const body = fx.SMALL_BODY;
-    const signed = await signRequest({
-      method: "POST",
-      url: `${sim.url}/?Action=P2PSendMessage&Version=2020-12-01`,
-      headers: { Accept: "application/json", "Content-Type": "application/json" },
-      body,
-      accessKeyId: fx.ACCESS_KEY_ID,
-      secretAccessKey: fx.SECRET_ACCESS_KEY,
-      region: fx.REGION,
-      service: fx.SERVICE,
-    });
+    const { body, signed } = await presigned(signRequest, sim.url);
     const raw = async () => {
       const res = await fetch(signed.url, { method: "POST", headers: signed.headers, body });
       const json = await res.json();
